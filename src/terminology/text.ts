@@ -1,0 +1,39 @@
+/**
+ * @module terminology/text
+ * Text folding shared by every matcher over the terminology (lab names, questions, entries):
+ * case-fold, strip diacritics (é→e, ü→u, Arabic harakat), unify Arabic letter variants, and split
+ * into word tokens. Folding is deliberately the same everywhere so that a synonym written once in
+ * the data matches in lab reports, questions and knowledge entries alike.
+ */
+
+const COMBINING_MARKS = /\p{M}+/gu;
+// Arabic: alef with hamza/madda → bare alef; alef maqsura → ya; ta marbuta → ha; tatweel removed.
+const ARABIC_FOLDS: ReadonlyArray<[RegExp, string]> = [
+  [/[\u0622\u0623\u0625\u0671]/g, '\u0627'],
+  [/\u0649/g, '\u064A'],
+  [/\u0629/g, '\u0647'],
+  [/\u0640/g, ''],
+];
+// Typographic variants that appear in reports and questions.
+const CHAR_FOLDS: ReadonlyArray<[RegExp, string]> = [
+  [/[\u2018\u2019\u02BC`´]/g, "'"],
+  [/[\u2010-\u2015\u2212]/g, '-'],
+  [/ß/g, 'ss'],
+  [/œ/g, 'oe'],
+  [/æ/g, 'ae'],
+  [/µ|μ/g, 'u'],
+];
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lower-case, diacritic-free, Arabic-normalised form of `s` (same length semantics not guaranteed). */
+export function foldText(s: string): string {
+  let t = s.normalize('NFKD').replace(COMBINING_MARKS, '');
+  for (const [re, to] of CHAR_FOLDS) t = t.replace(re, to);
+  for (const [re, to] of ARABIC_FOLDS) t = t.replace(re, to);
+  return t.toLowerCase();
+}
+
+/** Word tokens of the folded text: letters and digits; hyphens and apostrophes split words. */
+export function foldTokens(s: string): string[] {
+  return foldText(s).match(WORD) ?? [];
+}
