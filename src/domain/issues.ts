@@ -78,6 +78,11 @@ export const ISSUE_CATALOG = {
   'store-unavailable': { severity: 'error', meaning: 'The database is unreachable; retry later.' },
   'audit-chain-broken': { severity: 'error', meaning: 'The audit log hash chain does not verify: a record was changed or removed.' },
   'timeout': { severity: 'error', meaning: 'The request took longer than the configured limit.' },
+  // storage
+  'already-exists': { severity: 'error', meaning: 'A resource with this name or id already exists with different content.' },
+  'identifier-present': { severity: 'error', meaning: 'A document to store has a field that identifies a person (name, date of birth, …); only de-identified data is stored.' },
+  'store-schema-ahead': { severity: 'error', meaning: 'The database was migrated by a newer version of the engine than this one; upgrade the engine.' },
+  'store-migration-mismatch': { severity: 'error', meaning: 'A migration already applied to the database differs from the file of the same number.' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type IssueCode = keyof typeof ISSUE_CATALOG;
