@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { getUrgentGuard, compileUrgentGuard } from './urgent.js';
+
+const guard = getUrgentGuard();
+
+describe('urgent guard', () => {
+  it.each([
+    ['en', 'I had my egg collection 3 days ago and now my belly is very bloated and I am short of breath', 'ohss'],
+    ['en', 'Since the trigger shot I am vomiting and passing little urine', 'ohss'],
+    ['fr', "Depuis la ponction j'ai le ventre gonflé et je suis essoufflée", 'ohss'],
+    ['es', 'Después de la punción tengo la barriga hinchada y me falta el aire', 'ohss'],
+    ['en', 'My pregnancy test was positive and I have sharp pain on one side and feel dizzy', 'ectopic'],
+    ['fr', "J'ai un test de grossesse positif et une douleur d'un côté", 'ectopic'],
+    ['es', 'Estoy embarazada y tengo sangrado y dolor abdominal', 'ectopic'],
+    ['en', 'I am soaking a pad every hour with large clots', 'heavy-bleeding'],
+    ['fr', 'Je saigne beaucoup avec de gros caillots', 'heavy-bleeding'],
+    ['es', 'Tengo un sangrado abundante desde esta mañana', 'heavy-bleeding'],
+    ['en', 'I have had a fever of 39 since yesterday, after egg retrieval on Monday', 'post-procedure'],
+    ['de', 'Ich habe Fieber nach der Punktion', 'post-procedure'],
+    ['pt', 'Estou com febre depois da punção', 'post-procedure'],
+  ] as const)('%s: "%s" → %s', (lang, q, rule) => {
+    const f = guard.check(q, lang);
+    expect(f?.rule).toBe(rule);
+    expect(f?.message.length).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['en', 'What are the symptoms of OHSS?'],
+    ['en', 'How is an ectopic pregnancy diagnosed?'],
+    ['en', 'I had my egg retrieval yesterday and I have no pain and no bloating, is that normal?'],
+    ['en', 'Does letrozole improve live birth rates in PCOS?'],
+    ['fr', 'Quels sont les signes du syndrome d’hyperstimulation ovarienne ?'],
+    ['es', '¿Cuántos embriones se deben transferir?'],
+    ['en', ''],
+  ] as const)('%s: "%s" is not urgent', (lang, q) => {
+    expect(guard.check(q, lang)).toBeNull();
+  });
+
+  it('answers in the question language', () => {
+    expect(guard.check('Je saigne beaucoup avec de gros caillots', 'fr')!.message).toMatch(/urgences/);
+    expect(guard.check('Tengo un sangrado abundante ahora', 'es')!.message).toMatch(/urgencias/);
+  });
+
+  it('refuses a rules file without a reason for a rule, naming it', () => {
+    const bad = {
+      version: 1,
+      present: ['i'],
+      rules: [{ id: 'x', concept: 'ohss', description: 'd', all: [['a']] }],
+      messages: { en: 'a', fr: 'a', es: 'a', de: 'a', pt: 'a', ar: 'a' },
+      reasons: {},
+    };
+    expect(() => compileUrgentGuard(bad)).toThrow(/reasons\.x/);
+  });
+});

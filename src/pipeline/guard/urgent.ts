@@ -1,0 +1,117 @@
+/**
+ * @module pipeline/guard/urgent
+ * The urgent-sign guard, checked before anything else (issue 6): a question that describes warning
+ * signs happening now (OHSS after stimulation, possible ectopic pregnancy, heavy bleeding, fever or
+ * severe pain after a procedure) gets an instruction to seek care now, in the asker's language,
+ * citing the knowledge bank's warning-sign entries. Rules are data: `clinical/guards/urgent.yaml`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { CLINICAL_DIR } from '../../paths.js';
+import { LANGUAGES, type Language } from '../../terminology/concepts.js';
+import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
+import { foldTokens } from '../../terminology/text.js';
+import { getNegation, type Negation } from '../../terminology/negation.js';
+
+const PerLanguage = z.strictObject(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<Language, z.ZodString>);
+
+const UrgentFileSchema = z.strictObject({
+  version: z.number().int(),
+  present: z.array(z.string().min(1)).min(1),
+  rules: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        concept: z.string().min(1),
+        description: z.string().min(1),
+        firstPersonNotRequired: z.boolean().optional(),
+        all: z.array(z.array(z.string().min(1)).min(1)).min(1),
+      }),
+    )
+    .min(1),
+  messages: PerLanguage,
+  reasons: z.record(z.string(), PerLanguage),
+});
+export type UrgentRulesFile = z.infer<typeof UrgentFileSchema>;
+
+export interface UrgentFinding {
+  rule: string;
+  /** Concept whose warning-sign entries are cited. */
+  concept: string;
+  /** The phrases that fired, one per group (for the audit and the clinician view). */
+  matched: string[];
+  /** The instruction to seek care, in the question's language. */
+  message: string;
+}
+
+export interface UrgentGuard {
+  readonly version: number;
+  check(question: string, language: Language): UrgentFinding | null;
+}
+
+/** Compile the rules file into a guard. Throws with the field path on a bad file. */
+export function compileUrgentGuard(
+  data: unknown,
+  origin = 'urgent.yaml',
+  negation: Negation = getNegation(),
+): UrgentGuard {
+  const parsed = UrgentFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${origin}: ${i.path.join('.')}: ${i.message}`);
+  }
+  const file = parsed.data;
+  for (const r of file.rules) {
+    if (!file.reasons[r.id]) throw new Error(`${origin}: reasons.${r.id} is missing (every rule needs its reason text)`);
+  }
+  const present = new PhraseMatcher();
+  for (const p of file.present) present.add('present', p);
+  const rules = file.rules.map((r) => ({
+    rule: r,
+    groups: r.all.map((phrases) => {
+      const m = new PhraseMatcher();
+      for (const p of phrases) m.add('sign', p);
+      return m;
+    }),
+  }));
+
+  return {
+    version: file.version,
+    check(question, language) {
+      const tokens = foldTokens(question);
+      if (tokens.length === 0) return null;
+      const isPresent = present.match(tokens).length > 0;
+      for (const { rule, groups } of rules) {
+        if (!rule.firstPersonNotRequired && !isPresent) continue;
+        const matched: string[] = [];
+        for (const g of groups) {
+          const hit = g.match(tokens).find((m) => !negation.isNegated(tokens, m.start));
+          if (!hit) break;
+          matched.push(hit.synonym);
+        }
+        if (matched.length === groups.length) {
+          const reason = file.reasons[rule.id]![language];
+          return {
+            rule: rule.id,
+            concept: rule.concept,
+            matched,
+            message: file.messages[language].replace('{reason}', reason),
+          };
+        }
+      }
+      return null;
+    },
+  };
+}
+
+let cached: UrgentGuard | null = null;
+/** The bundled guard (`clinical/guards/urgent.yaml`), compiled once. */
+export function getUrgentGuard(): UrgentGuard {
+  if (!cached) {
+    const path = join(CLINICAL_DIR, 'guards', 'urgent.yaml');
+    cached = compileUrgentGuard(parse(readFileSync(path, 'utf8')), path);
+  }
+  return cached;
+}

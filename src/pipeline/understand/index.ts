@@ -1,0 +1,70 @@
+/**
+ * @module pipeline/understand
+ * Question understanding (issue 5 item 1): the question's language, its concepts and analytes
+ * through the same terminology that normalizes lab reports, which of them are negated, and any
+ * instruction-like text (prompt injection), which is removed from what steers retrieval.
+ */
+import type { Language } from '../../terminology/concepts.js';
+import type { Negation } from '../../terminology/negation.js';
+import { foldTokens } from '../../terminology/text.js';
+import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
+import { scanForInjection } from './injection.js';
+import { detectLanguage } from './language.js';
+
+export interface QuestionTerm {
+  id: string;
+  kind: TermKind;
+  synonym: string;
+  negated: boolean;
+  /** Token span in `tokens`. */
+  start: number;
+  end: number;
+}
+
+export interface UnderstoodQuestion {
+  /** The question with instruction-like sentences removed; what retrieval sees. */
+  text: string;
+  language: Language;
+  /** Folded word tokens of `text`. */
+  tokens: string[];
+  terms: QuestionTerm[];
+  /** Ids mentioned and not negated, in order of appearance, deduplicated. */
+  concepts: string[];
+  /** Ids mentioned under negation ("no PCOS"). */
+  negatedConcepts: string[];
+  injection: { detected: boolean; removedSentences: number };
+}
+
+export interface UnderstandDeps {
+  vocabulary: Vocabulary;
+  negation: Negation;
+}
+
+export function understandQuestion(question: string, deps: UnderstandDeps): UnderstoodQuestion {
+  const scan = scanForInjection(question);
+  const tokens = foldTokens(scan.cleaned);
+  const language = detectLanguage(scan.cleaned || question, tokens.length ? tokens : foldTokens(question));
+  const terms: QuestionTerm[] = deps.vocabulary.matcher.match(tokens).map((m) => ({
+    id: m.id,
+    kind: deps.vocabulary.kindOf(m.id)!,
+    synonym: m.synonym,
+    negated: deps.negation.isNegated(tokens, m.start),
+    start: m.start,
+    end: m.end,
+  }));
+  const concepts: string[] = [];
+  const negatedConcepts: string[] = [];
+  for (const t of terms) {
+    const list = t.negated ? negatedConcepts : concepts;
+    if (!list.includes(t.id)) list.push(t.id);
+  }
+  return {
+    text: scan.cleaned,
+    language,
+    tokens,
+    terms,
+    concepts,
+    negatedConcepts,
+    injection: { detected: scan.detected, removedSentences: scan.removedSentences },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * @module pipeline/understand/language
+ * Which of the six supported languages a question is in: Arabic by script, the others by counting
+ * frequent function words. Used to answer urgent-care instructions in the asker's language and to
+ * record the language in the audit; retrieval itself is language-independent (the terminology
+ * carries synonyms in all six).
+ */
+import type { Language } from '../../terminology/concepts.js';
+
+// Function words frequent in questions; a word in several lists counts for each.
+const FUNCTION_WORDS: Record<Exclude<Language, 'ar'>, ReadonlySet<string>> = {
+  en: new Set('the is are a an my we i should what how does do can of and to in for after with it be have has when which'.split(' ')),
+  fr: new Set('le la les est je de des et que pour une un mon ma mes nous apres avec faut il elle quand quel quelle sont ai'.split(' ')),
+  es: new Set('el la los las es de y que para mi una un con despues tengo debo cuando cual como puedo hay son estoy'.split(' ')),
+  de: new Set('der die das ist ich und nicht mit ein eine nach wir mein meine sollen soll wann wie kann habe sind bei'.split(' ')),
+  pt: new Set('o a os as e de que para meu minha um uma com depois eu devo quando qual como posso ha sao estou nao'.split(' ')),
+};
+const ARABIC = /[\u0600-\u06FF]/g;
+
+/** Best-guess language of `tokens` (folded words) and the raw text; English when nothing decides. */
+export function detectLanguage(text: string, tokens: readonly string[]): Language {
+  const arabicChars = text.match(ARABIC)?.length ?? 0;
+  if (arabicChars > 0 && arabicChars >= text.replace(/\s/g, '').length / 3) return 'ar';
+  let best: Language = 'en';
+  let bestScore = 0;
+  for (const [lang, words] of Object.entries(FUNCTION_WORDS) as Array<[Language, ReadonlySet<string>]>) {
+    let score = 0;
+    for (const t of tokens) if (words.has(t)) score++;
+    if (score > bestScore) {
+      best = lang;
+      bestScore = score;
+    }
+  }
+  return best;
+}
