@@ -1,0 +1,123 @@
+/**
+ * @module pipeline/synthesize/extractive
+ * The default synthesis: statements taken word for word from the packed evidence, grouped (warning
+ * signs, then recommendations, then facts and definitions) and ordered by rank, each with its
+ * citation marker. Nothing is written that an entry does not say; the only text we add is about
+ * applicability (which of the couple's data an entry depends on) and conflicts between sources,
+ * and both cite the entries they are about.
+ */
+import type { Citation, Statement } from '../../domain/answer.js';
+import type { Evidence } from '../../domain/evidence.js';
+import { foldTokens } from '../../terminology/text.js';
+
+export interface Synthesis {
+  statements: Statement[];
+  citations: Citation[];
+  conflicts: Array<{ concept: string; citations: number[]; summary: string }>;
+  answer: string;
+}
+
+const KIND_ORDER: Record<Evidence['kind'], number> = {
+  'warning-sign': 0,
+  recommendation: 1,
+  chunk: 2,
+  fact: 3,
+  definition: 4,
+};
+
+const EXCERPT_CHARS = 320;
+
+/** The most question-relevant sentences of a long chunk, within `EXCERPT_CHARS`. */
+export function excerptOf(text: string, queryTokens: readonly string[]): string {
+  if (text.length <= EXCERPT_CHARS) return text;
+  const q = new Set(queryTokens);
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  const scored = sentences.map((s, i) => ({ s, i, score: foldTokens(s).filter((t) => q.has(t)).length }));
+  scored.sort((a, b) => b.score - a.score || a.i - b.i);
+  const picked: typeof scored = [];
+  let len = 0;
+  for (const x of scored) {
+    if (len + x.s.length > EXCERPT_CHARS && picked.length > 0) break;
+    picked.push(x);
+    len += x.s.length + 1;
+  }
+  picked.sort((a, b) => a.i - b.i);
+  const joined = picked.map((x) => x.s).join(' ');
+  return joined.length > EXCERPT_CHARS ? joined.slice(0, EXCERPT_CHARS - 1).trimEnd() + '…' : joined;
+}
+
+function citationOf(e: Evidence, n: number, queryTokens: readonly string[]): Citation {
+  const c: Citation = {
+    n,
+    id: e.key,
+    title: e.title,
+    excerpt: e.kind === 'chunk' ? excerptOf(e.text, queryTokens) : e.text,
+    source: e.source,
+    appliesBecause: e.applicability.because,
+    applicability: e.applicability.truth,
+  };
+  if (e.applicability.missing.length > 0) c.missing = e.applicability.missing.map((m) => m.need);
+  if (e.context) c.context = e.context;
+  return c;
+}
+
+/** Opposite recommendations on a shared concept from different sources. */
+export function findConflicts(
+  evidence: readonly Evidence[],
+  focus: readonly string[],
+): Array<{ concept: string; a: number; b: number }> {
+  const out: Array<{ concept: string; a: number; b: number }> = [];
+  for (let i = 0; i < evidence.length; i++) {
+    for (let j = i + 1; j < evidence.length; j++) {
+      const x = evidence[i]!;
+      const y = evidence[j]!;
+      const opposite =
+        (x.direction === 'do' && y.direction === 'do-not') || (x.direction === 'do-not' && y.direction === 'do');
+      if (!opposite) continue;
+      if (x.source.body === y.source.body && x.source.document === y.source.document) continue;
+      const shared = x.concepts.filter((c) => y.concepts.includes(c));
+      const concept = shared.find((c) => focus.includes(c)) ?? shared[0];
+      if (concept) out.push({ concept, a: i + 1, b: j + 1 });
+    }
+  }
+  return out;
+}
+
+export function synthesizeExtractive(
+  evidence: readonly Evidence[],
+  opts: { queryTokens: readonly string[]; focusConcepts: readonly string[]; conceptLabel: (id: string) => string },
+): Synthesis {
+  const citations = evidence.map((e, i) => citationOf(e, i + 1, opts.queryTokens));
+  const order = evidence.map((e, i) => ({ e, n: i + 1 })).sort((a, b) => KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || a.n - b.n);
+  const statements: Statement[] = [];
+  for (const { e, n } of order) {
+    statements.push({ text: citations[n - 1]!.excerpt, citations: [n], role: 'evidence' });
+    if (e.applicability.truth === 'unknown' && e.applicability.missing.length > 0) {
+      statements.push({
+        text: `Whether this applies to you depends on: ${e.applicability.missing.map((m) => m.need).join('; ')}.`,
+        citations: [n],
+        role: 'applicability',
+      });
+    } else if (e.applicability.truth === 'not-met') {
+      statements.push({
+        text: `This is written for a different situation (${e.applicability.against.join('; ')}), so it may not apply to you.`,
+        citations: [n],
+        role: 'applicability',
+      });
+    }
+  }
+  const conflicts = findConflicts(evidence, opts.focusConcepts).map(({ concept, a, b }) => {
+    const ea = evidence[a - 1]!;
+    const eb = evidence[b - 1]!;
+    const summary =
+      `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
+      `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
+    return { concept, citations: [a, b], summary };
+  });
+  for (const c of conflicts) statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
+  const answer = statements
+    .map((s) => `${s.text.trim()} ${s.citations.map((n) => `[${n}]`).join('')}`)
+    .join(' ')
+    .trim();
+  return { statements, citations, conflicts, answer };
+}
