@@ -10,6 +10,7 @@ import type { Registrar } from './registrar.js';
 
 const registrars: Array<() => Promise<{ register: Registrar }>> = [
   // one line per command module, in help order
+  () => import('./commands/kb.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
