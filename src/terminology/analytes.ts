@@ -75,6 +75,8 @@ const AnalyteSchema = z.strictObject({
   unit: z.string().min(1),
   /** A value printed without unit is taken to be in the canonical unit (pH, ratios, indices). */
   unitOptional: z.boolean().default(false),
+  /** Reports write U (mU/L, µU/mL) meaning international units for this hormone. */
+  readUAsIU: z.boolean().default(false),
   specimen: z.string().min(1),
   loinc: z.array(LoincSchema).default([]),
   molarMass: z.strictObject({ value: z.number().positive(), tag: Tag, ref: Ref }).optional(),
