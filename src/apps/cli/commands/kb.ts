@@ -90,4 +90,28 @@ export function register(program: Command): void {
           `fertility: kb stats: the bank has ${report.errors} validation error(s); run fertility kb validate\n`,
         );
     });
+
+  kb.command('diff')
+    .description('entries added, removed, changed, superseded, withdrawn between two versions')
+    .argument('<a>', 'a bank directory, or a git revision (HEAD~1, a tag; REV:path for another folder)')
+    .argument('<b>', 'the same, for the newer side')
+    .option(
+      '--json',
+      'machine output: { from, to, added, removed, changed, superseded, withdrawn, published, documents }',
+    )
+    .option('--today <date>', 'date for review-by checks (YYYY-MM-DD; default today)')
+    .action(async (a: string, b: string, opts: { json?: boolean; today?: string }) => {
+      if (opts.today !== undefined && !DATE.test(opts.today))
+        throw new CliError(`--today: expected YYYY-MM-DD, got "${opts.today}"`, EXIT.usage);
+      const { diffRefs, formatDiff, DiffRefError } = await import('../../../kb/diff.js');
+      let d;
+      try {
+        d = diffRefs(a, b, opts.today ? { validate: { today: opts.today } } : {});
+      } catch (e) {
+        if (e instanceof DiffRefError) throw new CliError(e.message);
+        throw e;
+      }
+      if (opts.json) printJson(d);
+      else process.stdout.write(formatDiff(d) + '\n');
+    });
 }
