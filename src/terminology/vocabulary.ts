@@ -6,6 +6,21 @@
  */
 import type { ConceptTerminology, Concept } from './concepts.js';
 import { PhraseMatcher } from './phrase-matcher.js';
+import { foldTokens } from './text.js';
+
+/**
+ * Synonyms that are fine in a lab report's name column but ambiguous in free text: a one-letter or
+ * numeric token ("T" would match the "t" of "don't"), or a word of one of our six languages
+ * ("MIS" is Spanish for "my"). Lab-line naming keeps them; question understanding skips them.
+ */
+const AMBIGUOUS_IN_TEXT = new Set(['mis', 'a', 'e', 't', 'p', 'hb']);
+export function safeInFreeText(synonym: string): boolean {
+  const toks = foldTokens(synonym);
+  if (toks.length === 0) return false;
+  if (toks.length > 1) return true;
+  const t = toks[0]!;
+  return t.length > 1 && !/^\d+$/.test(t) && !AMBIGUOUS_IN_TEXT.has(t);
+}
 
 export type TermKind = Concept['kind'] | 'analyte';
 
@@ -40,7 +55,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     if (kinds.has(a.id)) throw new Error(`vocabulary: analyte id "${a.id}" collides with a concept id`);
     kinds.set(a.id, 'analyte');
     labels.set(a.id, a.synonyms[0] ?? a.id);
-    for (const s of a.synonyms) matcher.add(a.id, s);
+    for (const s of a.synonyms) if (safeInFreeText(s)) matcher.add(a.id, s);
   }
   return {
     matcher,
