@@ -53,6 +53,7 @@ export const ISSUE_CATALOG = {
   'analyte-unknown': { severity: 'error', meaning: 'An analyte id that the terminology does not define.' },
   'insufficient-data': { severity: 'info', meaning: 'A classification could not be made because inputs are missing.' },
   'model-out-of-range': { severity: 'info', meaning: 'A prediction model was not applied: the couple is outside its validity range.' },
+  'prakriti-answer-unknown': { severity: 'warning', meaning: 'A Prakriti answer names a question or option the questionnaire does not define; it is not scored.' },
   // knowledge bank
   'kb-schema': { severity: 'error', meaning: 'A knowledge entry fails the entry schema.' },
   'kb-duplicate-id': { severity: 'error', meaning: 'Two entries share an id.' },
