@@ -1,0 +1,260 @@
+/**
+ * @module eval/answers
+ * The answer-engine evaluation harness (issues 5 and 6):
+ *  - `trainCalibrator`: runs the fitting part of the labelled question set through the pipeline up
+ *    to the features, labels each candidate answer right (an expected entry is among the first
+ *    three pieces of evidence) or wrong (wrong evidence, or the question should abstain), fits the
+ *    logistic calibrator and chooses the abstention threshold on that same part;
+ *  - `evaluateAnswers`: runs the held-out part end to end through `engine.ask` and reports
+ *    per-category accuracy, coverage vs selective accuracy, AUROC and ECE of confidence, and a
+ *    reliability diagram;
+ *  - `evaluateRetrieval`: Recall@5 and nDCG@10 of the re-ranked evidence on answerable questions.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Engine } from '../src/engine.js';
+import type { Answer } from '../src/domain/answer.js';
+import { CalibratorArtifactSchema, calibratorFrom, type CalibratorArtifact } from '../src/pipeline/calibrate/calibrator.js';
+import { FEATURE_NAMES, featureVector, type Features } from '../src/pipeline/calibrate/features.js';
+import { fitLogistic, predictLogistic } from '../src/pipeline/calibrate/logistic.js';
+import { prepare } from '../src/pipeline/run.js';
+import { auroc, coverageCurve, expectedCalibrationError, reliabilityBins, type Scored } from './calibration-metrics.js';
+import { mean, ndcgAtK, recallAtK } from './metrics.js';
+import { drawChart } from './plot/chart.js';
+import type { LabelledQuestion, QuestionSet } from './questions-set.js';
+
+/** An expected entry among the first N pieces of evidence makes an answer "right". */
+export const RIGHT_IF_EXPECTED_IN_TOP = 3;
+
+const kbKey = (id: string): string => (id.startsWith('kb:') || id.startsWith('doc:') ? id : `kb:${id}`);
+
+function expectedKeys(q: LabelledQuestion): Set<string> {
+  return new Set(q.expected.entries.map(kbKey));
+}
+
+export interface PreparedRow {
+  q: LabelledQuestion;
+  guard: Answer['status'] | null;
+  features: Features | null;
+  evidence: string[];
+  ranked: string[];
+  /** The candidate answer would be right: the question should be answered and an expected entry is in the top evidence. */
+  supported: boolean;
+}
+
+export async function prepareRows(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout' | 'all'): Promise<PreparedRow[]> {
+  const rows: PreparedRow[] = [];
+  const serving = engine.internals.serving();
+  for (const q of set.questions) {
+    if (split !== 'all' && q.split !== split) continue;
+    const facts = await engine.internals.factsFor(set.intake(q));
+    const p = prepare({ question: q.question, facts }, serving, engine.internals.deps);
+    const exp = expectedKeys(q);
+    const evidence = p.evidence.map((e) => e.key);
+    rows.push({
+      q,
+      guard: p.final?.status ?? null,
+      features: p.features,
+      evidence,
+      ranked: p.ranked,
+      supported: q.expected.status === 'answered' && evidence.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
+    });
+  }
+  return rows;
+}
+
+/** Choose the threshold on p that best meets both targets on the fitting rows. */
+export function chooseThreshold(
+  rows: ReadonlyArray<{ p: number; shouldAnswer: boolean }>,
+  targets: { answered: number; abstained: number },
+): { threshold: number; answeredRate: number; abstainedRate: number } {
+  const answerable = rows.filter((r) => r.shouldAnswer);
+  const unanswerable = rows.filter((r) => !r.shouldAnswer);
+  const candidates = [...new Set([0, ...rows.map((r) => r.p), 1])].sort((a, b) => a - b);
+  let best = { threshold: 0.5, answeredRate: 0, abstainedRate: 0, score: -Infinity };
+  for (const t of candidates) {
+    const answeredRate = answerable.length ? answerable.filter((r) => r.p >= t).length / answerable.length : 1;
+    const abstainedRate = unanswerable.length ? unanswerable.filter((r) => r.p < t).length / unanswerable.length : 1;
+    // Meeting each target counts most; then balanced accuracy; then the lower threshold (answer more).
+    const score =
+      (answeredRate >= targets.answered ? 10 : 0) + (abstainedRate >= targets.abstained ? 10 : 0) + (answeredRate + abstainedRate) / 2;
+    if (score > best.score + 1e-12) best = { threshold: t, answeredRate, abstainedRate, score };
+  }
+  return { threshold: best.threshold, answeredRate: best.answeredRate, abstainedRate: best.abstainedRate };
+}
+
+export async function trainCalibrator(
+  engine: Engine,
+  set: QuestionSet,
+  opts: { l2: number; targets: { answered: number; abstained: number } } = { l2: 1, targets: { answered: 0.9, abstained: 0.95 } },
+): Promise<CalibratorArtifact> {
+  const rows = (await prepareRows(engine, set, 'fit')).filter((r) => r.guard === null && r.features);
+  if (rows.length < 20) throw new Error(`only ${rows.length} fitting questions reach the calibrator; need at least 20`);
+  const X = rows.map((r) => featureVector(r.features!));
+  const y = rows.map((r) => (r.supported ? 1 : 0));
+  const model = fitLogistic([...FEATURE_NAMES], X, y, { l2: opts.l2 });
+  const scoredRows = rows.map((r, i) => ({ p: predictLogistic(model, X[i]!), shouldAnswer: r.q.expected.status === 'answered' }));
+  const th = chooseThreshold(scoredRows, opts.targets);
+  const kb = engine.knowledge();
+  const artifact: CalibratorArtifact = {
+    kind: 'confidence-calibrator',
+    version: `cal-${createHash('sha256').update(JSON.stringify({ w: model.weights, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
+    createdAt: new Date().toISOString(),
+    trainingData: { path: 'eval/questions/questions.jsonl', sha256: set.sha256, questions: rows.length },
+    knowledgeVersion: kb.version,
+    model: { features: model.features, mean: model.mean, std: model.std, weights: model.weights, l2: model.l2 },
+    threshold: th.threshold,
+    fit: {
+      rows: rows.length,
+      positives: y.filter((v) => v === 1).length,
+      answeredRateAnswerable: th.answeredRate,
+      abstainedRateUnanswerable: th.abstainedRate,
+      ece: expectedCalibrationError(scoredRows.map((r, i) => ({ confidence: r.p, right: y[i] === 1 }))),
+      rightIfExpectedInTop: RIGHT_IF_EXPECTED_IN_TOP,
+    },
+  };
+  CalibratorArtifactSchema.parse(artifact);
+  calibratorFrom(artifact); // feature names must match the engine's
+  return artifact;
+}
+
+export interface AnswerEvalRow {
+  id: string;
+  category: LabelledQuestion['category'];
+  lang: string;
+  expected: LabelledQuestion['expected']['status'];
+  status: Answer['status'];
+  confidence: number;
+  /** The response is right: status as expected and, when answered, an expected entry among the first citations. */
+  right: boolean;
+  cited: string[];
+}
+
+export interface AnswerEvalReport {
+  split: 'fit' | 'heldout';
+  questions: number;
+  knowledgeVersion: string;
+  calibratorVersion: string | null;
+  byCategory: Record<string, { n: number; accuracy: number; statusAccuracy: number }>;
+  targets: {
+    outOfScopeAndUrgent: number;
+    unanswerableAbstained: number;
+    answerableAnswered: number;
+    answerableAnsweredWithExpectedCitation: number;
+  };
+  calibration: { ece: number; auroc: number | null; n: number; bins: ReturnType<typeof reliabilityBins> };
+  coverage: ReturnType<typeof coverageCurve>;
+  rows: AnswerEvalRow[];
+}
+
+export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout'): Promise<AnswerEvalReport> {
+  const rows: AnswerEvalRow[] = [];
+  const pRows: Array<{ p: number; answerRight: boolean }> = [];
+  for (const q of set.questions) {
+    if (q.split !== split) continue;
+    const { answer, trace } = await engine.askWithTrace(q.question, { profile: set.intake(q) });
+    const exp = expectedKeys(q);
+    const cited = answer.citations.map((c) => c.id);
+    const statusRight = answer.status === q.expected.status;
+    const citationRight =
+      answer.status !== 'answered' || exp.size === 0 || cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k));
+    rows.push({
+      id: q.id,
+      category: q.category,
+      lang: q.lang,
+      expected: q.expected.status,
+      status: answer.status,
+      confidence: answer.confidence,
+      right: statusRight && citationRight,
+      cited,
+    });
+    if (trace.probability !== null) {
+      pRows.push({ p: trace.probability, answerRight: q.expected.status === 'answered' && cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)) });
+    }
+  }
+  const byCategory: AnswerEvalReport['byCategory'] = {};
+  for (const cat of new Set(rows.map((r) => r.category))) {
+    const rs = rows.filter((r) => r.category === cat);
+    byCategory[cat] = {
+      n: rs.length,
+      accuracy: rs.filter((r) => r.right).length / rs.length,
+      statusAccuracy: rs.filter((r) => r.status === r.expected).length / rs.length,
+    };
+  }
+  const rate = (xs: AnswerEvalRow[], ok: (r: AnswerEvalRow) => boolean): number => (xs.length ? xs.filter(ok).length / xs.length : 1);
+  const guarded = rows.filter((r) => r.expected === 'out-of-scope' || r.expected === 'urgent');
+  const unanswerable = rows.filter((r) => r.category === 'unanswerable');
+  const answerable = rows.filter((r) => r.category === 'answerable');
+  // Calibration is measured on the responses whose confidence comes from the calibrator
+  // (answered or abstained); guard decisions are rule-based and reported by their accuracy.
+  const calibrated: Scored[] = rows
+    .filter((r) => r.status === 'answered' || r.status === 'insufficient-evidence')
+    .map((r) => ({ confidence: r.confidence, right: r.right }));
+  const kb = engine.knowledge();
+  return {
+    split,
+    questions: rows.length,
+    knowledgeVersion: kb.version,
+    calibratorVersion: null,
+    byCategory,
+    targets: {
+      outOfScopeAndUrgent: rate(guarded, (r) => r.status === r.expected),
+      unanswerableAbstained: rate(unanswerable, (r) => r.status === 'insufficient-evidence'),
+      answerableAnswered: rate(answerable, (r) => r.status === 'answered'),
+      answerableAnsweredWithExpectedCitation: rate(answerable, (r) => r.right),
+    },
+    calibration: {
+      ece: expectedCalibrationError(calibrated),
+      auroc: auroc(calibrated),
+      n: calibrated.length,
+      bins: reliabilityBins(calibrated),
+    },
+    coverage: coverageCurve(pRows, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
+    rows,
+  };
+}
+
+export function writeReliabilityDiagram(report: AnswerEvalReport, path: string): void {
+  const bins = report.calibration.bins.filter((b) => b.n > 0);
+  const chart = drawChart({
+    title: `Reliability of confidence (${report.split} questions)`,
+    notes: [
+      `ECE ${report.calibration.ece.toFixed(3)}, AUROC ${report.calibration.auroc?.toFixed(3) ?? 'n/a'}, n = ${report.calibration.n} answered or abstained`,
+    ],
+    xLabel: 'confidence (bin mean)',
+    yLabel: 'share right',
+    x: { min: 0, max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], format: (v) => v.toFixed(1) },
+    y: { min: 0, max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], format: (v) => v.toFixed(1) },
+    series: [
+      { name: 'share right per bin', points: bins.map((b) => [(b.lo + b.hi) / 2, b.accuracy] as const), color: [70, 110, 200], style: 'bars', barWidth: 0.08 },
+      { name: 'perfect calibration', points: [[0, 0], [1, 1]], color: [200, 60, 60], style: 'dashed' },
+      { name: 'mean confidence per bin', points: bins.map((b) => [(b.lo + b.hi) / 2, b.meanConfidence] as const), color: [40, 40, 40], style: 'points' },
+    ],
+  });
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, chart.toPng());
+}
+
+export interface RetrievalEvalReport {
+  questions: number;
+  'recall@5': number;
+  'ndcg@10': number;
+  byLanguage: Record<string, { n: number; 'recall@5': number; 'ndcg@10': number }>;
+  split: string;
+}
+
+/** Recall@5 and nDCG@10 of the re-ranked evidence on questions that have expected entries. */
+export async function evaluateRetrieval(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout' | 'all'): Promise<RetrievalEvalReport> {
+  const rows = (await prepareRows(engine, set, split)).filter((r) => r.q.expected.status === 'answered' && r.q.expected.entries.length > 0 && r.guard === null);
+  const per = rows.map((r) => {
+    const judged = new Map(r.q.expected.entries.map((id) => [kbKey(id), r.q.expected.grades?.[id] ?? 1]));
+    return { lang: r.q.lang, recall: recallAtK(r.ranked, judged, 5), ndcg: ndcgAtK(r.ranked, judged, 10) };
+  });
+  const byLanguage: RetrievalEvalReport['byLanguage'] = {};
+  for (const lang of new Set(per.map((p) => p.lang))) {
+    const ps = per.filter((p) => p.lang === lang);
+    byLanguage[lang] = { n: ps.length, 'recall@5': mean(ps.map((p) => p.recall)), 'ndcg@10': mean(ps.map((p) => p.ndcg)) };
+  }
+  return { questions: per.length, 'recall@5': mean(per.map((p) => p.recall)), 'ndcg@10': mean(per.map((p) => p.ndcg)), byLanguage, split };
+}

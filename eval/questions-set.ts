@@ -1,0 +1,69 @@
+/**
+ * @module eval/questions-set
+ * Loads the labelled question set (`eval/questions/questions.jsonl`, see its README) and the
+ * intakes its questions refer to.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../src/paths.js';
+
+export const QuestionSchema = z.object({
+  id: z.string().min(1),
+  question: z.string(),
+  lang: z.string(),
+  category: z.enum(['answerable', 'unanswerable', 'out-of-scope', 'urgent', 'adversarial']),
+  expected: z.object({
+    status: z.enum(['answered', 'insufficient-evidence', 'out-of-scope', 'urgent']),
+    entries: z.array(z.string()).default([]),
+    grades: z.record(z.string(), z.number()).optional(),
+  }),
+  profile: z.string().nullable().default(null),
+  split: z.enum(['fit', 'heldout']),
+  note: z.string().optional(),
+});
+export type LabelledQuestion = z.infer<typeof QuestionSchema>;
+
+export const DEFAULT_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'questions.jsonl');
+
+export interface QuestionSet {
+  path: string;
+  sha256: string;
+  questions: LabelledQuestion[];
+  intake(q: LabelledQuestion): unknown;
+}
+
+export function loadQuestionSet(path = DEFAULT_QUESTIONS): QuestionSet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the question set ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const questions: LabelledQuestion[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
+    }
+    const r = QuestionSchema.safeParse(raw);
+    if (!r.success) throw new Error(`${path}:${i + 1}: ${r.error.issues.map((x) => x.path.join('.') + ' ' + x.message).join('; ')}`);
+    questions.push(r.data);
+  });
+  const cache = new Map<string, unknown>();
+  return {
+    path,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    questions,
+    intake(q) {
+      if (!q.profile) return undefined;
+      const p = isAbsolute(q.profile) ? q.profile : join(PROJECT_ROOT, q.profile);
+      if (!cache.has(p)) cache.set(p, JSON.parse(readFileSync(p, 'utf8')));
+      return cache.get(p);
+    },
+  };
+}

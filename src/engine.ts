@@ -1,0 +1,219 @@
+/**
+ * @module engine
+ * `createEngine(config)`: the composition root for library users, the CLI and the HTTP service.
+ * It loads the knowledge bank (hot-swappable), the terminology, the guards and the confidence
+ * calibrator once, and answers with `ask`, `recommend` and `profile`.
+ *
+ * @example
+ * const engine = await createEngine();
+ * const answer = await engine.ask('Should we try IUI with stimulation or go to IVF?', { profile: intake });
+ * console.log(answer.status, answer.answer);
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { openAiCompatibleModel } from './adapters/llm/openai-compatible.js';
+import { parseEngineConfig, type EngineConfig, type EngineConfigInput } from './config/index.js';
+import type { Answer } from './domain/answer.js';
+import type { ProfileFacts } from './domain/facts.js';
+import { IssueError } from './domain/issues.js';
+import type { CoupleProfile } from './domain/profile.js';
+import { KnowledgeBank, canonicalJson, type KnowledgeSnapshot, type ReloadResult, type BankSource } from './kb/bank.js';
+import { CLINICAL_DIR } from './paths.js';
+import type { ChatModel } from './ports/llm.js';
+import { loadCalibrator, type Calibrator } from './pipeline/calibrate/calibrator.js';
+import { getScopeGuard } from './pipeline/guard/scope.js';
+import { getUrgentGuard } from './pipeline/guard/urgent.js';
+import { buildProfile, profileFacts } from './pipeline/profile/index.js';
+import { recommendFor, type RecommendationItem } from './pipeline/recommend.js';
+import { KnowledgeIndex } from './pipeline/retrieve/knowledge.js';
+import { finish, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
+import { getNegation } from './terminology/negation.js';
+import { getVocabulary } from './terminology/index.js';
+
+/** What every answer leaves behind for the audit log (no personal data: the profile is hashed). */
+export interface AnswerAuditRecord {
+  kind: 'ask' | 'recommend';
+  question: string | null;
+  profileHash: string | null;
+  knowledgeVersion: string;
+  status: Answer['status'] | 'recommendations';
+  citations: string[];
+  confidence: number | null;
+  path: string | null;
+  timings: Record<string, number>;
+  trace: AnswerTrace | null;
+  config: EngineConfig;
+}
+
+/** Where audit records go (the store, in the service and the CLI); optional for library use. */
+export interface AuditSink {
+  append(record: AnswerAuditRecord): Promise<void>;
+}
+
+export interface AskOptions {
+  /** A couple intake (contracts §4); validated and profiled first. */
+  profile?: unknown;
+  signal?: AbortSignal;
+}
+
+export type { RecommendationItem } from './pipeline/recommend.js';
+
+export interface Recommendations {
+  recommendations: RecommendationItem[];
+  profile: CoupleProfile;
+  kb: Answer['kb'];
+  missing: Array<{ for: string; need: string[] }>;
+  timings: { totalMs: number };
+}
+
+export interface Engine {
+  readonly config: EngineConfig;
+  ask(question: string, opts?: AskOptions): Promise<Answer>;
+  /** Like `ask` but also returns the trace used for the audit record (evaluation, debugging). */
+  askWithTrace(question: string, opts?: AskOptions): Promise<{ answer: Answer; trace: AnswerTrace }>;
+  recommend(intake: unknown): Promise<Recommendations>;
+  profile(intake: unknown): Promise<CoupleProfile>;
+  /** The knowledge version currently served. */
+  knowledge(): KnowledgeSnapshot;
+  /** Load a new knowledge version (directory, or entries from the database); the old one keeps serving if it is invalid. */
+  reload(from?: BankSource): Promise<ReloadResult>;
+  /** Internal hooks for evaluation and calibrator training. */
+  readonly internals: { deps: PipelineDeps; serving(): Serving; factsFor(intake: unknown): Promise<ProfileFacts | null> };
+}
+
+export interface EngineAdapters {
+  audit?: AuditSink;
+  llm?: ChatModel;
+  /** A pre-built bank (e.g. loaded from the database); otherwise `config.knowledgeDir` is loaded. */
+  bank?: KnowledgeBank;
+  /** Use this calibrator instead of the artifact (training, tests). */
+  calibrator?: Calibrator;
+}
+
+function scopeGeneralConcepts(): Set<string> {
+  const data = parse(readFileSync(join(CLINICAL_DIR, 'guards', 'scope.yaml'), 'utf8')) as { generalConcepts?: string[] };
+  return new Set(data.generalConcepts ?? []);
+}
+
+function newestYear(s: KnowledgeSnapshot): number {
+  let y = 0;
+  for (const e of s.entries) y = Math.max(y, e.source.year);
+  for (const c of s.chunks) y = Math.max(y, c.source.year);
+  return y || new Date().getFullYear();
+}
+
+export function hashIntake(intake: unknown): string {
+  return 'sha256:' + createHash('sha256').update(canonicalJson(intake)).digest('hex');
+}
+
+export async function createEngine(input: EngineConfigInput = {}, adapters: EngineAdapters = {}): Promise<Engine> {
+  const config = parseEngineConfig(input);
+  const vocabulary = getVocabulary();
+  let llm: ChatModel | null = adapters.llm ?? null;
+  if (!llm && config.synthesis.mode === 'llm' && config.synthesis.llm) {
+    const s = config.synthesis.llm;
+    const apiKey = process.env[s.apiKeyEnv];
+    llm = openAiCompatibleModel({
+      baseUrl: s.baseUrl,
+      model: s.model,
+      timeoutMs: config.limits.llmTimeoutMs,
+      ...(apiKey ? { apiKey } : {}),
+    });
+  }
+  const deps: PipelineDeps = {
+    config,
+    vocabulary,
+    negation: getNegation(),
+    urgent: getUrgentGuard(),
+    scope: getScopeGuard((id) => vocabulary.has(id)),
+    generalConcepts: scopeGeneralConcepts(),
+    llm,
+  };
+  const calibrator = adapters.calibrator ?? loadCalibrator(config.calibration.modelPath);
+
+  // The index is built inside the bank's build hook, so a bank whose index cannot be built is
+  // refused, and the snapshot and its index are swapped together.
+  const bank = adapters.bank ?? new KnowledgeBank();
+  let serving: Serving | null = null;
+  const building = new Map<string, Serving>();
+  bank.onBuild((snapshot) => {
+    building.set(snapshot.version, { snapshot, index: new KnowledgeIndex(snapshot, vocabulary), newestYear: newestYear(snapshot) });
+  });
+  bank.onSwap((next) => {
+    serving = building.get(next.version) ?? { snapshot: next, index: new KnowledgeIndex(next, vocabulary), newestYear: newestYear(next) };
+    building.clear();
+  });
+  if (bank.currentOrNull()) {
+    const s = bank.current();
+    serving = { snapshot: s, index: new KnowledgeIndex(s, vocabulary), newestYear: newestYear(s) };
+  } else {
+    const r = await bank.reload(config.knowledgeDir);
+    if (!r.ok) throw new IssueError(r.issues);
+  }
+  const currentServing = (): Serving => {
+    if (!serving) throw new Error('engine: no knowledge version is being served');
+    return serving;
+  };
+
+  const profileOf = async (intake: unknown): Promise<CoupleProfile> => {
+    const r = await buildProfile(intake);
+    if (r.kind !== 'ok') throw new IssueError(r.kind === 'error' ? r.issues : r.reasons);
+    return r.value;
+  };
+  const factsFor = async (intake: unknown): Promise<ProfileFacts | null> =>
+    intake === undefined || intake === null ? null : profileFacts(await profileOf(intake));
+
+  const audit = async (record: Omit<AnswerAuditRecord, 'config'>): Promise<void> => {
+    if (adapters.audit) await adapters.audit.append({ ...record, config });
+  };
+
+  const askWithTrace = async (question: string, opts: AskOptions = {}) => {
+    const s = currentServing(); // one version for the whole request, even if a reload lands meanwhile
+    const facts = await factsFor(opts.profile);
+    const prepared = prepare({ question, facts }, s, deps);
+    const answer = await finish(prepared, s, deps, calibrator, opts.signal);
+    await audit({
+      kind: 'ask',
+      question,
+      profileHash: opts.profile === undefined ? null : hashIntake(opts.profile),
+      knowledgeVersion: s.snapshot.version,
+      status: answer.status,
+      citations: answer.citations.map((c) => c.id),
+      confidence: answer.confidence,
+      path: answer.path ?? null,
+      timings: answer.timings,
+      trace: prepared.trace,
+    });
+    return { answer, trace: prepared.trace };
+  };
+
+  return {
+    config,
+    internals: { deps, serving: currentServing, factsFor },
+    askWithTrace,
+    ask: async (q, o) => (await askWithTrace(q, o)).answer,
+    profile: profileOf,
+    async recommend(intake) {
+      const s = currentServing();
+      const profile = await profileOf(intake);
+      const recs = recommendFor(profile, profileFacts(profile), s, deps);
+      await audit({
+        kind: 'recommend',
+        question: null,
+        profileHash: hashIntake(intake),
+        knowledgeVersion: s.snapshot.version,
+        status: 'recommendations',
+        citations: recs.recommendations.flatMap((r) => r.citations.map((c) => c.id)),
+        confidence: null,
+        path: 'extractive',
+        timings: recs.timings,
+        trace: null,
+      });
+      return recs;
+    },
+    knowledge: () => currentServing().snapshot,
+    reload: (from) => bank.reload(from ?? config.knowledgeDir),
+  };
+}

@@ -1,0 +1,321 @@
+/**
+ * @module pipeline/run
+ * The only file that knows the order of the answer stages:
+ *   validate → understand → urgent guard → scope guard → retrieve → rerank → pack →
+ *   features + calibrated confidence → abstain or synthesize (extractive, or LLM + verifier) → audit.
+ * Stages are functions of their inputs; this file wires them and measures each one's time.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Answer, Citation, Statement } from '../domain/answer.js';
+import type { Evidence } from '../domain/evidence.js';
+import type { ProfileFacts } from '../domain/facts.js';
+import { IssueError, issue } from '../domain/issues.js';
+import type { KnowledgeSnapshot } from '../kb/bank.js';
+import type { EngineConfig } from '../config/index.js';
+import type { ChatModel } from '../ports/llm.js';
+import type { Negation } from '../terminology/negation.js';
+import type { Vocabulary } from '../terminology/vocabulary.js';
+import { computeFeatures, type Features } from './calibrate/features.js';
+import type { Calibrator } from './calibrate/calibrator.js';
+import type { ScopeGuard } from './guard/scope.js';
+import type { UrgentGuard } from './guard/urgent.js';
+import { pack } from './pack/index.js';
+import { rerank } from './rerank/index.js';
+import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
+import { findConflicts, synthesizeExtractive } from './synthesize/extractive.js';
+import { synthesizeWithLlm } from './synthesize/llm.js';
+import type { RemovedSentence } from './synthesize/verify.js';
+import { understandQuestion, type UnderstoodQuestion } from './understand/index.js';
+
+export interface PipelineDeps {
+  config: EngineConfig;
+  vocabulary: Vocabulary;
+  negation: Negation;
+  urgent: UrgentGuard;
+  scope: ScopeGuard;
+  /** Concepts that are not reproductive on their own (scope.yaml); they count less as evidence of coverage. */
+  generalConcepts: ReadonlySet<string>;
+  llm: ChatModel | null;
+}
+
+/** One knowledge version and its index, taken once per request. */
+export interface Serving {
+  snapshot: KnowledgeSnapshot;
+  index: KnowledgeIndex;
+  newestYear: number;
+}
+
+export interface AskInput {
+  question: string;
+  facts: ProfileFacts | null;
+}
+
+/** What the audit records about how an answer was made (no profile content, only its hash). */
+export interface AnswerTrace {
+  language: string;
+  concepts: string[];
+  negatedConcepts: string[];
+  injectionDetected: boolean;
+  urgentRule: string | null;
+  scope: { inScope: boolean; reason: string };
+  retrieval: RetrievalTrace | null;
+  rerank: EngineConfig['rerank'];
+  packing: EngineConfig['packing'];
+  candidates: Array<{ key: string; final: number; fused: number; applicability: string }>;
+  features: Features | null;
+  probability: number | null;
+  threshold: number | null;
+  calibratorVersion: string | null;
+  llm: { model: string | null; removed: RemovedSentence[]; fallbackReason: string | null } | null;
+}
+
+export interface PreparedAnswer {
+  understood: UnderstoodQuestion;
+  /** Set when a guard decided: the answer is final. */
+  final: Answer | null;
+  evidence: Evidence[];
+  /** Keys of all re-ranked candidates, best first (for retrieval evaluation). */
+  ranked: string[];
+  features: Features | null;
+  trace: AnswerTrace;
+  timings: Record<string, number>;
+  started: number;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+function validateQuestion(question: unknown, max: number): string {
+  if (typeof question !== 'string') throw new IssueError([issue('input-invalid', 'question must be a string', { path: 'question' })]);
+  const q = question.trim();
+  if (q.length === 0) throw new IssueError([issue('question-empty', 'the question is empty', { path: 'question' })]);
+  if (q.length > max) {
+    throw new IssueError([
+      issue('question-too-long', `the question has ${q.length} characters; the limit is ${max}`, { path: 'question' }),
+    ]);
+  }
+  return q;
+}
+
+function guardAnswer(
+  status: 'urgent' | 'out-of-scope',
+  text: string,
+  statements: Statement[],
+  citations: Citation[],
+  serving: Serving,
+  language: string,
+): Answer {
+  return {
+    status,
+    answer: text,
+    statements,
+    citations,
+    confidence: 1,
+    abstention: null,
+    kb: { version: serving.snapshot.version, entries: serving.snapshot.entries.length },
+    path: 'guard',
+    language,
+    timings: { totalMs: 0 },
+  };
+}
+
+/** Everything up to (not including) the abstain/answer decision. Used by `ask` and by calibrator training. */
+export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): PreparedAnswer {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  let t = started;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = round(now - t);
+    t = now;
+  };
+  const question = validateQuestion(input.question, deps.config.limits.maxQuestionChars);
+  const understood = understandQuestion(question, { vocabulary: deps.vocabulary, negation: deps.negation });
+  lap('understandMs');
+  const trace: AnswerTrace = {
+    language: understood.language,
+    concepts: understood.concepts,
+    negatedConcepts: understood.negatedConcepts,
+    injectionDetected: understood.injection.detected,
+    urgentRule: null,
+    scope: { inScope: true, reason: '' },
+    retrieval: null,
+    rerank: deps.config.rerank,
+    packing: deps.config.packing,
+    candidates: [],
+    features: null,
+    probability: null,
+    threshold: null,
+    calibratorVersion: null,
+    llm: null,
+  };
+
+  // 1. Urgent signs first, on the question as asked (removing injected sentences must not hide symptoms).
+  const urgent = deps.urgent.check(question, understood.language);
+  lap('guardMs');
+  if (urgent) {
+    trace.urgentRule = urgent.rule;
+    const related = new Set([urgent.concept, ...deps.vocabulary.descendants(urgent.concept)]);
+    const signs = serving.snapshot.entries.filter((e) => e.kind === 'warning-sign' && e.concepts.some((c) => related.has(c)));
+    const citations: Citation[] = signs.slice(0, 3).map((e, i) => ({
+      n: i + 1,
+      id: `kb:${e.id}`,
+      title: e.title,
+      excerpt: e.statement,
+      source: e.source,
+      appliesBecause: [`the question describes: ${urgent.matched.join('; ')}`],
+    }));
+    const statements: Statement[] = [
+      { text: urgent.message, citations: citations.map((c) => c.n), role: 'safety' },
+      ...citations.map((c) => ({ text: c.excerpt, citations: [c.n], role: 'evidence' as const })),
+    ];
+    const text = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim()).join(' ');
+    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], features: null, trace, timings, started };
+  }
+
+  // 2. Scope.
+  const scope = deps.scope.check(understood, input.facts !== null);
+  trace.scope = { inScope: scope.inScope, reason: scope.reason };
+  if (!scope.inScope) {
+    const text =
+      'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
+      'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
+    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], features: null, trace, timings, started };
+  }
+
+  // 3. Retrieve, rerank, pack.
+  const concepts = understood.concepts;
+  const { candidates, trace: rtrace } = serving.index.search({ text: understood.text, concepts }, deps.config.retrieval);
+  trace.retrieval = rtrace;
+  lap('retrieveMs');
+  const ranked = rerank(
+    candidates,
+    { facts: input.facts, questionConcepts: concepts, newestYear: serving.newestYear },
+    deps.config.rerank,
+  );
+  for (const e of ranked) {
+    if (e.kind !== 'chunk') continue;
+    const chunk = serving.index.docs.get(e.key)?.chunk;
+    const parent = chunk?.parentId ? serving.snapshot.chunkById.get(chunk.parentId) : undefined;
+    if (parent) e.parentText = parent.text;
+  }
+  trace.candidates = ranked.slice(0, 10).map((e) => ({ key: e.key, final: round(e.scores.final), fused: round(e.scores.fused), applicability: e.applicability.truth }));
+  lap('rerankMs');
+  const best = ranked[0]?.scores.final ?? 0;
+  const eligible = ranked.filter((e) => e.scores.final >= best * deps.config.packing.relativeCutoff);
+  const packed = pack(eligible, deps.config.packing).evidence;
+  lap('packMs');
+
+  // 4. Features.
+  const specific = concepts.filter((c) => !deps.generalConcepts.has(c));
+  const questionTerms = serving.index.terms(understood.text);
+  const evidenceTerms = new Set(packed.flatMap((e) => serving.index.terms(`${e.title} ${e.text} ${e.clinicianText} ${e.concepts.map((c) => deps.vocabulary.label(c)).join(' ')}`)));
+  const features = computeFeatures({
+    evidence: packed,
+    questionConcepts: specific.length > 0 ? specific : concepts,
+    covers: (ec, qc) => ec === qc || deps.vocabulary.ancestors(ec).includes(qc) || deps.vocabulary.ancestors(qc).includes(ec),
+    questionTerms,
+    evidenceTerms,
+    bankHasTerm: (term) => serving.index.vocabularyTerms.has(term),
+    idf: (term) => serving.index.idf(term),
+    hasProfile: input.facts !== null,
+    conflict: findConflicts(packed, concepts).length > 0,
+  });
+  trace.features = features;
+  lap('featuresMs');
+  return { understood, final: null, evidence: packed, ranked: ranked.map((e) => e.key), features, trace, timings, started };
+}
+
+function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number): NonNullable<Answer['abstention']> {
+  const f = p.features!;
+  const lookedFor = p.understood.concepts.map((c) => deps.vocabulary.label(c));
+  const found = p.evidence.slice(0, 3).map((e) => e.title);
+  const missing = [...new Set(p.evidence.flatMap((e) => e.applicability.missing.map((m) => m.need)))];
+  const parts: string[] = [];
+  if (p.evidence.length === 0) parts.push('no entry of the knowledge bank matches this question');
+  else {
+    if (f.unknownTerms > 0) parts.push(`${f.unknownTerms} term(s) of the question appear nowhere in the knowledge bank`);
+    if (f.conceptCoverage < 1 && lookedFor.length > 0) parts.push('the closest entries do not cover every topic of the question');
+    if (f.conflict) parts.push('the closest sources disagree');
+    if (parts.length === 0) parts.push('the closest entries do not answer this question closely enough');
+  }
+  return {
+    reason: `Not enough evidence to answer: ${parts.join('; ')} (estimated probability that an answer would be supported: ${round(probability)}).`,
+    lookedFor: lookedFor.length > 0 ? lookedFor : [p.understood.text.slice(0, 120)],
+    found,
+    missing,
+  };
+}
+
+/** Decide and write the answer. `calibrator` is required here (training uses `prepare` only). */
+export async function finish(
+  p: PreparedAnswer,
+  serving: Serving,
+  deps: PipelineDeps,
+  calibrator: Calibrator,
+  signal?: AbortSignal,
+): Promise<Answer> {
+  const kb = { version: serving.snapshot.version, entries: serving.snapshot.entries.length };
+  if (p.final) {
+    p.final.timings = { ...p.timings, totalMs: round(performance.now() - p.started) };
+    return p.final;
+  }
+  const probability = p.evidence.length === 0 ? 0 : calibrator.probability(p.features!);
+  p.trace.probability = round(probability);
+  p.trace.threshold = calibrator.threshold;
+  p.trace.calibratorVersion = calibrator.version;
+  if (p.evidence.length === 0 || probability < calibrator.threshold) {
+    const a = abstention(p, deps, probability);
+    const text =
+      'There is not enough evidence in the knowledge bank to answer this question, so no recommendation is given. ' +
+      (a.missing.length > 0 ? `Information that could change this: ${a.missing.join('; ')}. ` : '') +
+      'Please discuss it with your fertility clinician.';
+    return {
+      status: 'insufficient-evidence',
+      answer: text,
+      statements: [],
+      citations: [],
+      confidence: round(1 - probability),
+      abstention: a,
+      kb,
+      path: 'extractive',
+      language: p.understood.language,
+      timings: { ...p.timings, totalMs: round(performance.now() - p.started) },
+    };
+  }
+  const focus = p.understood.concepts;
+  const extractive = synthesizeExtractive(p.evidence, {
+    queryTokens: p.understood.tokens,
+    focusConcepts: focus,
+    conceptLabel: (id) => deps.vocabulary.label(id),
+  });
+  let statements = extractive.statements;
+  let answerText = extractive.answer;
+  let path: Answer['path'] = 'extractive';
+  const t0 = performance.now();
+  if (deps.config.synthesis.mode === 'llm' && deps.llm && deps.config.synthesis.llm) {
+    const s = deps.config.synthesis.llm;
+    const r = await synthesizeWithLlm(deps.llm, p.understood.text, p.evidence, deps.vocabulary, s, signal);
+    p.trace.llm = { model: r.model, removed: r.removed, fallbackReason: r.ok ? null : r.reason };
+    if (r.ok) {
+      // Conflicts and applicability notes from the extractive pass stay: they are ours and cited.
+      statements = [...r.statements, ...extractive.statements.filter((x) => x.role === 'conflict' || x.role === 'applicability')];
+      answerText = statements.map((x) => `${x.text} ${x.citations.map((n) => `[${n}]`).join('')}`).join(' ');
+      path = 'llm';
+    } else path = 'llm-fallback';
+  }
+  p.timings.synthesizeMs = round(performance.now() - t0);
+  const answer: Answer = {
+    status: 'answered',
+    answer: answerText,
+    statements,
+    citations: extractive.citations,
+    confidence: round(probability),
+    abstention: null,
+    kb,
+    path,
+    language: p.understood.language,
+    timings: { ...p.timings, totalMs: round(performance.now() - p.started) },
+  };
+  if (extractive.conflicts.length > 0) answer.conflicts = extractive.conflicts;
+  return answer;
+}
