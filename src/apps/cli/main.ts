@@ -9,8 +9,11 @@ import { reportFailure } from './io.js';
 import type { Registrar } from './registrar.js';
 
 const registrars: Array<() => Promise<{ register: Registrar }>> = [
-  // one line per command module, in help order
+  // one line per command module, in help order; answers.ts stays last because it adds
+  // subcommands to the `eval` and `train` groups that other modules create
   () => import('./commands/kb.js'),
+  () => import('./commands/profile.js'),
+  () => import('./commands/answers.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
