@@ -221,6 +221,8 @@ export const PlausibilityCriteriaSchema = z.object({
 });
 export type PlausibilityCriteria = z.infer<typeof PlausibilityCriteriaSchema>;
 
+export const LimitationsSchema = z.object({ limitations: z.array(z.string().min(10)).min(1) });
+
 export const PrognosisCriteriaSchema = z.object({
   reason: z.string(),
   considered: z.array(
@@ -256,6 +258,7 @@ export interface ProfileCriteria {
   lifestyle: LifestyleCriteria;
   plausibility: PlausibilityCriteria;
   prognosis: z.infer<typeof PrognosisCriteriaSchema>;
+  limitations: z.infer<typeof LimitationsSchema>;
 }
 
 let cached: ProfileCriteria | undefined;
@@ -277,6 +280,7 @@ export function loadProfileCriteria(): ProfileCriteria {
     lifestyle: loadClinicalYaml('criteria/lifestyle.yaml', LifestyleCriteriaSchema),
     plausibility: loadClinicalYaml('criteria/plausibility.yaml', PlausibilityCriteriaSchema),
     prognosis: loadClinicalYaml('criteria/prognosis.yaml', PrognosisCriteriaSchema),
+    limitations: loadClinicalYaml('criteria/limitations.yaml', LimitationsSchema),
   };
   return cached;
 }

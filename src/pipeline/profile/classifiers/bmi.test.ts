@@ -15,6 +15,17 @@ const at = (bmi: number, ethnicity?: string) =>
 
 describe('bmi classifier', () => {
   test('BMI arithmetic', () => expect(bmiOf(160, 69)).toBeCloseTo(26.95, 2));
+  test.each([
+    [160, 64, 'overweight'],
+    [170, 72.25, 'overweight'],
+    [180, 97.2, 'obese'],
+    [150, 41.625, 'normal'],
+  ])(
+    'a real height/weight exactly at a cut-off is classified upwards (%d cm, %d kg → %s)',
+    (heightCm, weightKg, value) => {
+      expect(classifyBmi('female', partnerData({ fields: { heightCm, weightKg } }), c).value).toBe(value);
+    },
+  );
 
   test.each([
     [18.49, 'underweight'],

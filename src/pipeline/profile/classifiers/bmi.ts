@@ -17,8 +17,9 @@ const shown = (bmi: number): number => Math.floor(bmi * 100) / 100;
 
 /** BMI in kg/m² from centimetres and kilograms. */
 export function bmiOf(heightCm: number, weightKg: number): number {
-  const m = heightCm / 100;
-  return weightKg / (m * m);
+  // kg·10⁴/cm² avoids the float noise of (cm/100)² (160 cm, 64 kg must be exactly 25, not
+  // 24.999999999999996, or it would fall in the class below); 12 significant digits drop what is left.
+  return Number(((weightKg * 10000) / (heightCm * heightCm)).toPrecision(12));
 }
 
 /** Classify one partner's BMI. */
