@@ -20,7 +20,12 @@ export function estimateTokens(text: string): number {
   let sum = 0;
   for (const w of splitWords(text)) sum += wordTokens(w);
   // The epsilon keeps 10 × 1.3 = 13.000000000000002 from rounding up to 14.
-  return Math.ceil(sum - 1e-9);
+  return ceilTokens(sum);
+}
+
+/** Round a float token sum up to whole tokens (never -0). */
+export function ceilTokens(sum: number): number {
+  return Math.max(0, Math.ceil(sum - 1e-9));
 }
 
 /** The words of `text`: maximal runs of non-whitespace (JavaScript's `\s`). */
