@@ -129,6 +129,7 @@ const FileSchema = z.strictObject({
   globalForbids: z.array(z.string()).default([]),
   specimens: z.record(z.string(), z.array(Word).min(1)),
   keepSpecimenWords: z.array(z.string()).default([]),
+  matcherNeedsSpecimen: z.array(z.string()).default([]),
   specimenCompatibility: z.record(z.string(), z.array(z.string()).min(1)),
   fillers: z.array(Word).default([]),
   platforms: z.array(PlatformSchema),
@@ -158,6 +159,8 @@ export interface AnalyteTerminology {
   readonly globalForbids: readonly string[];
   readonly specimens: Readonly<Record<string, readonly string[]>>;
   readonly keepSpecimenWords: readonly string[];
+  /** Analyte specimens the matcher may name only when the specimen is stated or named. */
+  readonly matcherNeedsSpecimen: readonly string[];
   readonly specimenCompatibility: Readonly<Record<string, readonly string[]>>;
   readonly fillers: readonly string[];
 }
@@ -190,6 +193,10 @@ export function parseAnalyteTerminology(text: string, origin = 'analytes.yaml'):
   const qualifierIds = new Set(Object.keys(data.qualifiers));
   for (const g of data.globalForbids) {
     if (!qualifierIds.has(g)) fail(origin, 'globalForbids', `unknown qualifier group "${g}"`);
+  }
+  for (const k of data.matcherNeedsSpecimen) {
+    if (!(k in data.specimenCompatibility))
+      fail(origin, 'matcherNeedsSpecimen', `unknown analyte specimen "${k}"`);
   }
   for (const k of data.keepSpecimenWords) {
     if (!(k in data.specimens)) fail(origin, 'keepSpecimenWords', `unknown specimen kind "${k}"`);
@@ -266,6 +273,7 @@ export function parseAnalyteTerminology(text: string, origin = 'analytes.yaml'):
     globalForbids: data.globalForbids,
     specimens: data.specimens,
     keepSpecimenWords: data.keepSpecimenWords,
+    matcherNeedsSpecimen: data.matcherNeedsSpecimen,
     specimenCompatibility: data.specimenCompatibility,
     fillers: data.fillers,
   };

@@ -12,8 +12,10 @@ const registrars: Array<() => Promise<{ register: Registrar }>> = [
   // one line per command module, in help order; answers.ts stays last because it adds
   // subcommands to the `eval` and `train` groups that other modules create
   () => import('./commands/kb.js'),
+  () => import('./commands/train.js'),
   () => import('./commands/profile.js'),
   () => import('./commands/answers.js'),
+  () => import('./commands/eval.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
