@@ -54,6 +54,7 @@ export const ISSUE_CATALOG = {
   'insufficient-data': { severity: 'info', meaning: 'A classification could not be made because inputs are missing.' },
   'model-out-of-range': { severity: 'info', meaning: 'A prediction model was not applied: the couple is outside its validity range.' },
   'prakriti-answer-unknown': { severity: 'warning', meaning: 'A Prakriti answer names a question or option the questionnaire does not define; it is not scored.' },
+  'report-no-results': { severity: 'warning', meaning: 'A lab report given in an intake yielded no recognizable results; nothing from it is used.' },
   // knowledge bank
   'kb-schema': { severity: 'error', meaning: 'A knowledge entry fails the entry schema.' },
   'kb-duplicate-id': { severity: 'error', meaning: 'Two entries share an id.' },
@@ -92,6 +93,10 @@ export const ISSUE_CATALOG = {
   'identifier-present': { severity: 'error', meaning: 'A document to store has a field that identifies a person (name, date of birth, …); only de-identified data is stored.' },
   'store-schema-ahead': { severity: 'error', meaning: 'The database was migrated by a newer version of the engine than this one; upgrade the engine.' },
   'store-migration-mismatch': { severity: 'error', meaning: 'A migration already applied to the database differs from the file of the same number.' },
+  // HTTP service
+  'unsupported-media-type': { severity: 'error', meaning: 'The request body has a Content-Type this route does not accept.' },
+  'shutting-down': { severity: 'error', meaning: 'The server is draining before it stops; retry on another replica or later.' },
+  'internal-error': { severity: 'error', meaning: 'A fault in the service itself (a bug), not in the request; the request id locates it in the logs.' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type IssueCode = keyof typeof ISSUE_CATALOG;
