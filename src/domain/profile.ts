@@ -50,7 +50,7 @@ export function isClassificationValue(id: ClassificationId, value: string): bool
 
 const InputValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
-export const CriterionSetSchema = z.object({ name: z.string().min(3), year: z.number().int() });
+export const CriterionSetSchema = z.strictObject({ name: z.string().min(3), year: z.number().int() });
 export type CriterionSet = z.infer<typeof CriterionSetSchema>;
 
 export const ClassificationSchema = z

@@ -68,7 +68,11 @@ export function satisfies(q: Quantity, op: Op, threshold: number): boolean | nul
   return all ? true : none ? false : null;
 }
 
-/** A quantity for display in `inputs`: `0.03` or `"<0.03"`. */
+/**
+ * A quantity for display in `inputs`: `0.03` or `"<0.03"`, to 4 significant digits (a converted
+ * value such as 48 pmol/L → 6.72268907563 ng/mL is shown as 6.723; comparisons use the full value).
+ */
 export function quantityText(q: Quantity): number | string {
-  return q.comparator ? `${q.comparator}${q.value}` : q.value;
+  const v = Number(q.value.toPrecision(4));
+  return q.comparator ? `${q.comparator}${v}` : v;
 }

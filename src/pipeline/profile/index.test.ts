@@ -118,6 +118,11 @@ describe('buildProfile on the fixtures', () => {
     expect(p.classifications.find((c) => c.id === 'poseidon')!.subgroup).toBe('1a');
     expect(value(p, 'infertility-duration')).toBe('infertile');
     expect(p.flags.map((f) => f.id)).toEqual(['smoking-male']);
+    // the placeholder lab reports contain no results: said, not silently dropped
+    expect(p.warnings.filter((w) => w.code === 'report-no-results').map((w) => w.path)).toEqual([
+      'female.labReports[0]',
+      'male.labReports[0]',
+    ]);
     // the placeholder Prakriti answer is reported, not scored
     expect(
       p.warnings.some(

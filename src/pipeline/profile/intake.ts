@@ -259,6 +259,15 @@ function fromReport(report: NormalizedReport, path: string, issues: Issue[]): Ca
     if (w.details) out.details = w.details;
     issues.push(out);
   }
+  if (report.observations.length === 0 && !report.warnings.some((w) => w.severity === 'error')) {
+    issues.push(
+      issue(
+        'report-no-results',
+        `${path}: no recognizable lab results in this report; nothing from it is used`,
+        { path },
+      ),
+    );
+  }
   for (const u of report.unrecognized) {
     issues.push(
       issue(
