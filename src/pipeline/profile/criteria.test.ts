@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sourceIsComplete, TracedSourceSchema } from '../../domain/source.js';
 import { CLINICAL_DIR } from '../../paths.js';
+import { getTerminology } from '../../terminology/analytes.js';
 import { loadProfileCriteria } from './criteria.js';
 
 /** Every object carrying `verifiedFrom` anywhere in the loaded criteria is a source. */
@@ -50,4 +51,30 @@ describe('profile criteria files', () => {
       expect(scheme.classes.at(-1)!.below).toBeUndefined();
     }
   });
+
+  // Thresholds are compared with canonical values: a threshold in another unit would be a silent error.
+  const term = getTerminology();
+  const withUnit: Array<[string, string]> = [
+    ...criteria.ovarianReserve.lowMarkers.flatMap((m) =>
+      m.analyte ? [[m.analyte, m.threshold.unit] as [string, string]] : [],
+    ),
+    [criteria.bologna.features.abnormalOrt.amh.analyte, criteria.bologna.features.abnormalOrt.amh.unit],
+    [criteria.thyroid.tshAnalyte, criteria.thyroid.fallbackTshUpper.unit],
+    ...Object.values(criteria.semen.references).flatMap((r) =>
+      Object.entries(r.limits).map(([a, l]) => [a, l.unit] as [string, string]),
+    ),
+  ];
+  test.each(withUnit)('%s threshold is in its canonical unit (%s)', (analyte, unit) => {
+    expect(term.analyte(analyte)?.unit).toBe(unit);
+  });
+  const named = [
+    ...criteria.pcos.hyperandrogenism.biochemicalAnalytes,
+    criteria.pcos.pcom.amhAnalyte,
+    criteria.thyroid.ft4Analyte,
+    criteria.thyroid.autoimmunity.analyte,
+    criteria.prolactin.analyte,
+    ...criteria.semen.terms.flatMap((t) => t.analytes),
+    ...criteria.semen.azoospermiaAnalytes,
+  ];
+  test.each(named)('%s is a terminology analyte', (a) => expect(term.isAnalyte(a)).toBe(true));
 });
