@@ -23,7 +23,8 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('fertility profile (built CLI)', () => {
   beforeAll(() => {
-    if (!existsSync(join(PROJECT_ROOT, 'dist', 'src', 'apps', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
+    if (!existsSync(join(PROJECT_ROOT, 'dist', 'src', 'apps', 'cli', 'main.js')))
+      throw new Error('run `npm run build` first');
   });
 
   test('--json on the contracts §4 example prints a complete profile and nothing else', async () => {
@@ -46,7 +47,10 @@ describe('fertility profile (built CLI)', () => {
       'male-factor',
       'couple-factor',
     ]);
-    expect(profile.classifications.find((c) => c.id === 'poseidon')).toMatchObject({ value: 'group-1', subgroup: '1a' });
+    expect(profile.classifications.find((c) => c.id === 'poseidon')).toMatchObject({
+      value: 'group-1',
+      subgroup: '1a',
+    });
     expect(profile.prognosis.available).toBe(false);
   });
 
@@ -70,13 +74,16 @@ describe('fertility profile (built CLI)', () => {
     ['bad/unknown-analyte.json', /"amhh" is not an analyte id/],
     ['bad/contradictory-amh.json', /both dated 2026-03-01/],
     ['bad/wrong-types.json', /female.age: .*expected number.*unknown field "heigthCm"/],
-  ])('bad intake %s → non-zero exit, one line on stderr naming the field, nothing on stdout', async (file, message) => {
-    const r = await cli(['profile', fixture(file), '--json']);
-    expect(r.code).not.toBe(0);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(message);
-  });
+  ])(
+    'bad intake %s → non-zero exit, one line on stderr naming the field, nothing on stdout',
+    async (file, message) => {
+      const r = await cli(['profile', fixture(file), '--json']);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    },
+  );
 
   test('a missing file is a one-line error', async () => {
     const r = await cli(['profile', fixture('nope.json')]);
