@@ -65,6 +65,7 @@ describe('validateBank on the error fixture bank: one file per error kind', () =
       't/value-not-allowed.yaml#applicability.any[0].value',
     ]);
     expect(byFile('t/unknown-concept.yaml')).toEqual(['t/unknown-concept.yaml#concepts[1]']);
+    expect(byFile('t/class-value.yaml')).toEqual(['t/class-value.yaml#applicability.value[1]']);
     expect(byFile('t/bad-yaml.yaml')[0]).toMatch(/^t\/bad-yaml\.yaml:\d+:\d+$/);
     expect(byFile('b/dup.yaml')).toEqual(['b/dup.yaml#id']);
     expect(byFile('t/verified-missing.yaml')).toEqual(['t/verified-missing.yaml#verifiedFrom[0].ref']);
@@ -76,6 +77,7 @@ describe('validateBank on the error fixture bank: one file per error kind', () =
     expect(msg('t/value-not-allowed.yaml')).toContain('never, former, current');
     expect(msg('t/op-on-string.yaml')).toContain('string fact');
     expect(msg('t/no-url.yaml')).toContain('url or doi');
+    expect(msg('t/class-value.yaml')).toContain('"group3" is not a value of class.poseidon');
   });
 
   it('keeps warnings as warnings', () => {

@@ -19,14 +19,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  CLASSIFICATION_IDS,
   FACTS,
   FLAG_FACT_PATTERN,
   LAB_FACT_PATTERN,
   isKnownFact,
+  type ClassificationId,
   type FactDefinition,
 } from '../domain/facts.js';
 import { issue, type Issue } from '../domain/issues.js';
 import { KnowledgeEntrySchema, type KnowledgeEntry } from '../domain/knowledge.js';
+import { CLASSIFICATION_VALUES, isClassificationValue } from '../domain/profile.js';
 import { sourceIsComplete } from '../domain/source.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { ChunkLineSchema, DocumentMetaSchema, toDocumentChunk, type ValidDocument } from './document.js';
@@ -414,6 +417,15 @@ function checkCondition(
     if (def.type === 'string' && def.values && !def.values.includes(x as string)) {
       return `"${String(x)}" is not a value of ${fact} (${def.values.join(', ')})`;
     }
+    const cls = classificationOf(fact);
+    if (cls && !isClassificationValue(cls, x as string)) {
+      const allowed = CLASSIFICATION_VALUES[cls];
+      const list =
+        allowed instanceof RegExp
+          ? 'normozoospermia, azoospermia, or oligo/astheno/terato…zoospermia'
+          : allowed.join(', ');
+      return `"${String(x)}" is not a value of ${fact} (${list})`;
+    }
     return null;
   };
   switch (op as Op) {
@@ -455,6 +467,13 @@ function checkCondition(
       return;
     }
   }
+}
+
+/** `class.poseidon` → `poseidon` when it is a classification id (its values live in domain/profile). */
+function classificationOf(fact: string): ClassificationId | null {
+  if (!fact.startsWith('class.')) return null;
+  const id = fact.slice(6);
+  return (CLASSIFICATION_IDS as readonly string[]).includes(id) ? (id as ClassificationId) : null;
 }
 
 function nearestFact(key: string): string | null {
