@@ -235,3 +235,19 @@ describe('KnowledgeBank: reload and hot swap', () => {
     expect(bank.current().version).not.toBe(snap.version);
   });
 });
+
+describe('KnowledgeBank: entries with documents (a version read from a database)', () => {
+  it('validates and serves documents given in their on-disk shape, with the same version as the folder', async () => {
+    const dir = join(FIX, 'valid');
+    const loaded = loadBank(dir, { cache: false });
+    const fromDir = await KnowledgeBank.fromDirectory(dir, bankOpts);
+    const entries = loaded.entries.map((e) => e.data);
+    const bank = new KnowledgeBank(bankOpts);
+    const r = await bank.reload({ entries, documents: loaded.documents, origin: 'db' });
+    expect(r.ok).toBe(true);
+    expect(bank.current().version).toBe(fromDir.current().version);
+    expect(bank.current().chunks).toHaveLength(2);
+    const broken = await bank.reload({ entries, documents: [{ ...loaded.documents[0]!, chunks: [] }] });
+    expect(broken.ok).toBe(false);
+  });
+});

@@ -144,8 +144,13 @@ export function snapshotFromEntries(
   return buildSnapshot(report, 'entries');
 }
 
-/** What `reload` takes: a bank directory, a bank already read (e.g. from git), or entries (tests, database). */
-export type BankSource = string | LoadedBank | { entries: readonly unknown[]; origin?: string };
+/**
+ * What `reload` takes: a bank directory, a bank already read (`loadBank`, `loadGitRevision`), or
+ * entries (tests, a version read from a database) with, optionally, imported documents in their
+ * on-disk shape (`document.yaml` parsed as `meta`, `chunks.jsonl` lines as `chunks`).
+ */
+export type BankSource =
+  string | LoadedBank | { entries: readonly unknown[]; documents?: LoadedBank['documents']; origin?: string };
 
 /** Outcome of `reload`. On refusal the previous snapshot keeps serving. */
 export type ReloadResult =
@@ -245,13 +250,12 @@ export class KnowledgeBank {
       if (typeof from === 'string') {
         report = validateBank(loadBank(from, this.#opts.load), this.#opts.validate);
         origin = from;
-      } else if ('entries' in from && !('documents' in from)) {
-        report = validateEntries(from.entries, this.#opts.validate);
-        origin = from.origin ?? 'entries';
+      } else if (isLoadedBank(from)) {
+        report = validateBank(from, this.#opts.validate);
+        origin = from.origin;
       } else {
-        const lb = from as LoadedBank;
-        report = validateBank(lb, this.#opts.validate);
-        origin = lb.origin;
+        report = validateEntries(from.entries, this.#opts.validate, from.documents ?? []);
+        origin = from.origin ?? 'entries';
       }
     } catch (e) {
       return {
@@ -282,6 +286,10 @@ export class KnowledgeBank {
     for (const l of [...this.#listeners]) l(next, previous);
     return { ok: true, snapshot: next, changed: true, issues: warnings };
   }
+}
+
+function isLoadedBank(x: Exclude<BankSource, string>): x is LoadedBank {
+  return 'stats' in x && 'issues' in x;
 }
 
 function rejection(report: ValidationReport, origin: string): Issue[] {

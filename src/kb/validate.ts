@@ -92,13 +92,20 @@ export function validateBank(bank: LoadedBank, opts: ValidateOptions = {}): Vali
   return validateInputs(bank.entries, bank.documents, bank.issues, opts, bank.stats.files);
 }
 
-/** Validate in-memory entries (tests, versions read from a database). Paths are `entries[i]`. */
-export function validateEntries(entries: readonly unknown[], opts: ValidateOptions = {}): ValidationReport {
+/**
+ * Validate in-memory entries (tests, versions read from a database), optionally with imported
+ * documents in their on-disk shape. Paths are `entry:<id>` (or `entries[i]` without an id).
+ */
+export function validateEntries(
+  entries: readonly unknown[],
+  opts: ValidateOptions = {},
+  documents: LoadedBank['documents'] = [],
+): ValidationReport {
   const inputs: EntryInput[] = entries.map((data, i) => {
     const id = isRecord(data) && typeof data.id === 'string' ? data.id : null;
     return { path: id ? `entry:${id}` : `entries[${i}]`, stem: null, topic: '', data };
   });
-  return validateInputs(inputs, [], [], opts, entries.length);
+  return validateInputs(inputs, documents, [], opts, entries.length);
 }
 
 /** Shared core: per-entry checks, cross-entry checks, documents. */
