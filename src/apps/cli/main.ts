@@ -15,6 +15,7 @@ const registrars: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/train.js'),
   () => import('./commands/profile.js'),
   () => import('./commands/answers.js'),
+  () => import('./commands/eval.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

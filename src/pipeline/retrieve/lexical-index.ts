@@ -77,6 +77,10 @@ const MAX_TF = 65_535;
 class GrowableInt32 {
   data = new Int32Array(1024);
   length = 0;
+  /** Drop the spare capacity (the next push grows it again). */
+  shrink(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, Math.max(1, this.length));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Int32Array(this.data.length * 2);
@@ -93,6 +97,10 @@ class GrowableInt32 {
 class GrowableUint16 {
   data = new Uint16Array(1024);
   length = 0;
+  /** Drop the spare capacity (the next push grows it again). */
+  shrink(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, Math.max(1, this.length));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Uint16Array(this.data.length * 2);
@@ -106,6 +114,10 @@ class GrowableUint16 {
 class GrowableFloat64 {
   data = new Float64Array(256);
   length = 0;
+  /** Drop the spare capacity (the next push grows it again). */
+  shrink(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, Math.max(1, this.length));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -169,7 +181,6 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
   private readonly docNumbers = new Map<string, number>();
   /** Forward buffer: term id per entry, document of each entry, per-field tf [entry * F + f]. */
   private readonly fwdTerm = new GrowableInt32();
-  private readonly fwdDoc = new GrowableInt32();
   private readonly fwdTf = new GrowableUint16();
   /** Start of each document's entries in the forward buffer (length docs + 1 once compiled). */
   private readonly docStart = new GrowableInt32();
@@ -291,7 +302,6 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
       if (this.hasBigrams) this.fieldLen.push(bigramLen);
       for (const [t, slot] of slotOf) {
         this.fwdTerm.push(t);
-        this.fwdDoc.push(d);
         for (let f = 0; f < F; f++) this.fwdTf.push(Math.min(MAX_TF, tfs[slot * F + f]!));
       }
     }
@@ -345,8 +355,9 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
     const n = this.docIds.length;
     const T = this.termStrings.length;
     const P = this.fwdTerm.length;
+    // Build-time spare capacity is not needed any more (it was up to half of these arrays).
+    for (const g of [this.fwdTerm, this.fwdTf, this.docStart, this.fieldLen]) g.shrink();
     const fwdTerm = this.fwdTerm.data;
-    const fwdDoc = this.fwdDoc.data;
     const fwdTf = this.fwdTf.data;
     const df = new Int32Array(T);
     const dfField = new Int32Array(T * F);
@@ -361,10 +372,14 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
     const cursor = offsets.slice(0, T);
     const postDoc = new Int32Array(P);
     const postFwd = new Int32Array(P);
-    for (let p = 0; p < P; p++) {
-      const q = cursor[fwdTerm[p]!]!++;
-      postDoc[q] = fwdDoc[p]!;
-      postFwd[q] = p;
+    const docStart = this.docStart.data;
+    for (let d = 0; d < n; d++) {
+      const end = d + 1 < n ? docStart[d + 1]! : P;
+      for (let p = docStart[d]!; p < end; p++) {
+        const q = cursor[fwdTerm[p]!]!++;
+        postDoc[q] = d;
+        postFwd[q] = p;
+      }
     }
     const avgLen = new Float64Array(F);
     for (let d = 0; d < n; d++) for (let f = 0; f < F; f++) avgLen[f]! += this.fieldLen.data[d * F + f]!;
@@ -587,32 +602,58 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
       const params: LexicalSearchParams = { ...this.params, expansion: expanded };
       if (weights.size === 0 || this.docIds.length === 0) return { hits: [], params, terms };
       const prf = this.params.prf;
-      let ranked: Array<{ doc: number; score: number }>;
-      let finalWeights = weights;
-      if (prf === null) ranked = this.run(weights, opts.k, opts.filter);
-      else {
-        const first = this.run(weights, prf.docs, opts.filter);
-        finalWeights = first.length > 0 ? this.feedback(weights, first, prf) : weights;
-        ranked = this.run(finalWeights, opts.k, opts.filter);
+      let hits: Hit[];
+      if (prf === null) {
+        hits = this.run(weights, opts.k, opts.filter).map(({ doc, score }) =>
+          this.hit(doc, score, weights, 1, opts.explain),
+        );
+      } else {
+        const keep = Math.min(prf.keepTop, opts.k);
+        const first = this.run(weights, Math.max(prf.docs, keep), opts.filter);
+        const fbWeights = first.length > 0 ? this.feedback(weights, first, prf) : weights;
+        const head = first.slice(0, keep);
+        const inHead = new Set(head.map((h) => h.doc));
+        const second = this.run(fbWeights, opts.k + head.length, opts.filter)
+          .filter((h) => !inHead.has(h.doc))
+          .slice(0, opts.k - head.length);
+        // The tail was scored by another query: rescale it below the head so scores stay monotonic.
+        const headMin = head.length > 0 ? head[head.length - 1]!.score : Infinity;
+        const tailMax = second.length > 0 ? second[0]!.score : 0;
+        const factor = tailMax >= headMin ? (headMin / tailMax) * (1 - 1e-9) : 1;
+        hits = [
+          ...head.map(({ doc, score }) => this.hit(doc, score, weights, 1, opts.explain)),
+          ...second.map(({ doc, score }) => this.hit(doc, score * factor, fbWeights, factor, opts.explain)),
+        ];
         // Record feedback terms, and the interpolated weights of the original terms.
         const inQuery = new Set(weights.keys());
         for (const qt of terms) {
           const t = this.termIds.get(qt.term);
-          if (t !== undefined) qt.weight = finalWeights.get(t) ?? qt.weight;
+          if (t !== undefined) qt.weight = fbWeights.get(t) ?? qt.weight;
         }
-        for (const [t, w] of finalWeights) {
+        for (const [t, w] of fbWeights) {
           if (!inQuery.has(t)) terms.push({ term: this.termStrings[t]!, weight: w, origin: 'feedback' });
         }
       }
-      const hits: Hit[] = ranked.map(({ doc, score }) => {
-        const hit: Hit = { id: this.docIds[doc]!, score };
-        if (opts.explain === true) hit.fieldScores = this.explain(doc, finalWeights);
-        return hit;
-      });
       return { hits, params, terms };
     } finally {
       this.searching = false;
     }
+  }
+
+  private hit(
+    doc: number,
+    score: number,
+    weights: Map<number, number>,
+    scale: number,
+    explain: boolean | undefined,
+  ): Hit {
+    const hit: Hit = { id: this.docIds[doc]!, score };
+    if (explain === true) {
+      const parts = this.explain(doc, weights);
+      for (const k of Object.keys(parts)) parts[k]! *= scale;
+      hit.fieldScores = parts;
+    }
+    return hit;
   }
 
   /** Split a document's score into per-field parts that sum to it. */
@@ -682,7 +723,7 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
     ]) {
       bytes += a.byteLength;
     }
-    bytes += this.fwdTerm.data.byteLength + this.fwdDoc.data.byteLength + this.fwdTf.data.byteLength;
+    bytes += this.fwdTerm.data.byteLength + this.fwdTf.data.byteLength;
     bytes += this.docStart.data.byteLength + this.fieldLen.data.byteLength;
     // Strings: UTF-16 code units plus a rough per-entry overhead for the two maps.
     for (const t of this.termStrings) bytes += 2 * t.length + 48;

@@ -24,6 +24,12 @@ export interface PrfParams {
   originalWeight: number;
   /** Terms in more than this fraction of documents are not used as feedback terms. */
   maxDocFreqRatio: number;
+  /**
+   * The first `keepTop` hits of the first pass keep their ranks; the feedback query ranks the
+   * rest. Feedback is a recall tool (it finds relevant documents that share few words with the
+   * query) that tends to reorder the head for the worse; 0 lets it rank everything.
+   */
+  keepTop: number;
 }
 
 export interface RetrievalParams {
@@ -98,5 +104,8 @@ export function validateParams(p: RetrievalParams, fieldNames: readonly string[]
       throw new RetrievalParamsError(`prf.originalWeight must be in [0, 1], got ${originalWeight}`);
     if (!finiteIn(maxDocFreqRatio, 0, 1))
       throw new RetrievalParamsError(`prf.maxDocFreqRatio must be in [0, 1], got ${maxDocFreqRatio}`);
+    if (!Number.isInteger(p.prf.keepTop) || p.prf.keepTop < 0 || p.prf.keepTop > 1000) {
+      throw new RetrievalParamsError(`prf.keepTop must be an integer in [0, 1000], got ${p.prf.keepTop}`);
+    }
   }
 }
