@@ -302,14 +302,20 @@ describe('LexicalIndex', () => {
     const docs: Doc[] = [
       { id: 'a', title: 'oocyte retrieval', body: 'oocyte retrieval follicle aspiration' },
       { id: 'a2', title: 'oocyte', body: 'oocyte maturation follicle aspiration aspiration' },
-      { id: 'b', title: 'follicle aspiration', body: 'transvaginal follicle aspiration technique aspiration' },
+      {
+        id: 'b',
+        title: 'follicle aspiration',
+        body: 'transvaginal follicle aspiration technique aspiration',
+      },
       { id: 'c', title: 'unrelated', body: 'semen analysis reference values' },
     ];
     const prf = (keepTop: number): RetrievalParams => ({
       ...PARAMS,
       prf: { docs: 2, terms: 5, originalWeight: 0.3, maxDocFreqRatio: 1, keepTop },
     });
-    const plain = build(docs).search('oocyte retrieval', { k: 5 }).hits.map((h) => h.id);
+    const plain = build(docs)
+      .search('oocyte retrieval', { k: 5 })
+      .hits.map((h) => h.id);
     const kept = build(docs, prf(2)).search('oocyte retrieval', { k: 5, explain: true }).hits;
     expect(kept.slice(0, 2).map((h) => h.id)).toEqual(plain.slice(0, 2));
     expect(kept.map((h) => h.id)).toContain('b');
@@ -318,7 +324,11 @@ describe('LexicalIndex', () => {
       expect(Object.values(h.fieldScores!).reduce((s, v) => s + v, 0)).toBeCloseTo(h.score, 6);
     }
     // keepTop larger than k: the first pass decides everything.
-    expect(build(docs, prf(10)).search('oocyte retrieval', { k: 2 }).hits.map((h) => h.id)).toEqual(plain.slice(0, 2));
+    expect(
+      build(docs, prf(10))
+        .search('oocyte retrieval', { k: 2 })
+        .hits.map((h) => h.id),
+    ).toEqual(plain.slice(0, 2));
   });
 
   it('bigrams rank the phrase above the same words apart', () => {
@@ -353,7 +363,10 @@ describe('LexicalIndex', () => {
       build(DOCS, { ...PARAMS, fields: { ...PARAMS.fields, extra: { weight: 1, b: 0.5 } } }),
     ).toThrow(/"extra"/);
     expect(() =>
-      build(DOCS, { ...PARAMS, prf: { docs: 0, terms: 5, originalWeight: 0.5, maxDocFreqRatio: 1, keepTop: 0 } }),
+      build(DOCS, {
+        ...PARAMS,
+        prf: { docs: 0, terms: 5, originalWeight: 0.5, maxDocFreqRatio: 1, keepTop: 0 },
+      }),
     ).toThrow(/prf.docs/);
   });
 

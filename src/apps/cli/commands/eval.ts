@@ -26,7 +26,10 @@ export function register(program: Command): void {
     .option('--split <name>', 'heldout | train | all', 'heldout')
     .option('--file <path>', 'annotated lines (JSONL) instead of eval/lab-lines/lines.jsonl')
     .option('--no-pipeline', 'naming only (skip the full normalizeLabReport pass)')
-    .option('--json', 'machine output: { naming: { analyteRecall, wrongAboveThreshold, … }, pipeline, failures }')
+    .option(
+      '--json',
+      'machine output: { naming: { analyteRecall, wrongAboveThreshold, … }, pipeline, failures }',
+    )
     .action(async (opts: { split: string; file?: string; pipeline: boolean; json?: boolean }) => {
       if (!['heldout', 'train', 'all'].includes(opts.split)) {
         throw new CliError(`--split must be heldout, train or all, got "${opts.split}"`);
@@ -41,7 +44,8 @@ export function register(program: Command): void {
         });
       } catch (e) {
         const msg = (e as Error).message;
-        if (/ENOENT|not valid JSON|unknown analyte|duplicate line id|:\d+:/.test(msg)) throw new CliError(msg);
+        if (/ENOENT|not valid JSON|unknown analyte|duplicate line id|:\d+:/.test(msg))
+          throw new CliError(msg);
         throw e;
       }
       if (opts.json === true) printJson(report);
