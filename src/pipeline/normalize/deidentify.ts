@@ -48,6 +48,9 @@ export type DeidKind =
 
 export type DeidCounts = Partial<Record<DeidKind, number>>;
 
+/** Fewest digits a value after a phone label must have to be taken for a phone number. */
+const MIN_PHONE_DIGITS = 6;
+
 /** The placeholder left where an identifier was: the same for every kind, so nothing leaks. */
 export const REDACTED = '[redacted]';
 
@@ -142,6 +145,8 @@ function labelSpans(line: string): Span[] {
       if (!found) spans.push({ start, end, kind: 'dob' });
       continue;
     }
+    // "pH   7.8" is not a phone label: a phone value has at least six digits.
+    if (l.kind === 'phone' && (line.slice(start, end).match(DIGIT)?.length ?? 0) < MIN_PHONE_DIGITS) continue;
     spans.push({ start, end, kind: l.kind });
   }
   return spans;

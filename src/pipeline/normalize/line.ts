@@ -50,6 +50,7 @@ import {
   RANGE_SEPARATOR_GLUED,
   OPENS_BRACKET,
   CLOSES_BRACKET,
+  POWER_OF_TEN,
 } from './patterns.js';
 
 /** The report's decimal separator when known (decides "1,234" and "1.234"). */
@@ -261,6 +262,8 @@ export interface ValueCell {
   value: number | null;
   comparator?: Comparator;
   labFlag?: string;
+  /** A unit printed in the same cell ("<0.2 10*6/mL"). */
+  unitText?: string;
   issue?: LineIssue;
 }
 
@@ -293,19 +296,32 @@ export function parseValueCell(text: string, ctx: LineContext = {}): ValueCell |
     };
   }
   const g = m.groups;
-  const rest = chunks.slice(i + 1);
-  if (rest.length > 1 || (rest.length === 1 && parseFlag(rest[0]!) === null)) {
-    return {
-      valueText: t,
-      value: null,
-      issue: { code: 'value-ambiguous', message: `"${t}" holds more than one value or unreadable text` },
-    };
+  let rest = chunks.slice(i + 1);
+  // A flag after the value ("12.5 H"), then possibly the unit ("<0.2 10*6/mL" in a FHIR valueString).
+  let restFlag: string | undefined;
+  if (rest.length > 0 && parseFlag(rest[0]!) !== null) {
+    restFlag = rest[0];
+    rest = rest.slice(1);
+  }
+  let unitText: string | undefined;
+  if (rest.length > 0) {
+    const u = rest.join(' ');
+    if (!HAS_DIGIT.test(u.replace(POWER_OF_TEN, '')) && isUnitText(u, ctx)) {
+      unitText = u;
+    } else {
+      return {
+        valueText: t,
+        value: null,
+        issue: { code: 'value-ambiguous', message: `"${t}" holds more than one value or unreadable text` },
+      };
+    }
   }
   const comparatorText = cmp ?? g.cmp;
-  const flagText = labFlag ?? g.pre ?? g.post ?? rest[0];
+  const flagText = labFlag ?? g.pre ?? g.post ?? restFlag;
   const num = parseNumber(g.num!, ctx.decimal ?? null);
   const valueText = (cmp !== undefined ? `${cmp} ` : (g.cmp ?? '')) + g.num;
   const out: ValueCell = { valueText, value: null };
+  if (unitText !== undefined) out.unitText = unitText;
   if (comparatorText !== undefined) out.comparator = COMPARATOR_OF[comparatorText]!;
   if (flagText !== undefined) out.labFlag = flagText;
   if (num.kind === 'ok') out.value = num.value;
@@ -675,7 +691,11 @@ function parseRemainder(
     if (unitChunks.length > 0) {
       const candidate = text.slice(unitChunks[0]!.start, unitChunks[unitChunks.length - 1]!.end);
       // Shape alone cannot tell a unit from the first words of a comment; the unit parser can.
-      if (!ctx.isUnit || ctx.isUnit(candidate)) out.unitText = candidate;
+      // A unit the parser does not know is still kept when it fills its own column and looks
+      // like a unit ("xyz/L"): the converter then reports it as unknown instead of "missing".
+      const wholeCell = unitChunks[0]!.gapBefore && (chunks[i]?.gapBefore ?? true);
+      if (!ctx.isUnit || ctx.isUnit(candidate) || (wholeCell && candidate.includes('/')))
+        out.unitText = candidate;
       else i -= unitChunks.length;
     }
   }

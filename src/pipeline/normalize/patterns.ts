@@ -110,6 +110,8 @@ export const VALUE_CHUNK =
 /** A value chunk with its unit glued on: "1.2ng/mL", "45%", "<0,1UI/l". */
 export const VALUE_UNIT_CHUNK =
   /^(?<cmp><=|>=|=<|=>|[<>≤≥])?(?<num>\d[\d.,]*\d|\d|[.,]\d+)(?<unit>[%‰]|[a-zA-Zµμ][^\s]*)$/u;
+/** A power of ten inside a unit ("10^6/mL", "10*6", "x10E6"): its digits are not a second value. */
+export const POWER_OF_TEN = /10(?:\^|\*\*?|[eE])-?\d{1,2}/g;
 /** A comparator on its own ("<", "≤", ">="), followed by the number in the next chunk. */
 export const COMPARATOR_CHUNK = /^(?:<=|>=|=<|=>|[<>≤≥])$/;
 /** An arrow on its own ("↑ 5.1"). */
@@ -152,6 +154,8 @@ export const RANGE_WORD_CHUNK =
 // Reference ranges
 
 const NUM = String.raw`(?:\d[\d.,]*\d|\d|[.,]\d+)`;
+/** A unit after a range bound: starts with a letter, µ, %, ° or '[' (a space before it is optional), or '/' and a letter — never ':' (a time) or a digit. */
+const UNIT_TAIL = String.raw`(?:\s?(?<unit>(?:[\p{L}µμ%‰°[]|\/\p{L}).*))?`;
 const RANGE_LABEL_WORDS = [
   'ref',
   'ref.',
@@ -222,21 +226,21 @@ export const END_OF_REPORT =
 export const BRACKETED = /^[([{](?<inner>[^)\]}]*)[)\]}]$/;
 /** "low - high" with any dash or word separator, optionally followed by a unit. */
 export const RANGE_INTERVAL = new RegExp(
-  String.raw`^(?<lo>${NUM})\s?(?:-|–|—|−|~|to|a|à|au|al|bis|até|ate|إلى)\s?(?<hi>${NUM})(?:\s?(?<unit>[^\s\d].*))?$`,
+  String.raw`^(?<lo>${NUM})\s?(?:-|–|—|−|~|to|a|à|au|al|bis|até|ate|إلى)\s?(?<hi>${NUM})${UNIT_TAIL}$`,
   'iu',
 );
 /** "< 34", "≤ 25", "up to 25", "hasta 25", "jusqu'à 25", "bis 25", "até 25", "less than 25". */
 export const RANGE_UPPER = new RegExp(
-  String.raw`^(?<op><=|=<|≤|<|up\sto|upto|hasta|jusqu['’]?\s?(?:à|a)|bis|até|ate|less\sthan|below|under|inférieur\sà|inferieur\sa|inf\.?\sà|menor\sque|menor\sde|menos\sde|unter|kleiner\sals|inferior\sa|max\.?|أقل\sمن|حتى)\s?(?<v>${NUM})(?:\s?(?<unit>[^\s\d].*))?$`,
+  String.raw`^(?<op><=|=<|≤|<|up\sto|upto|hasta|jusqu['’]?\s?(?:à|a)|bis|até|ate|less\sthan|below|under|inférieur\sà|inferieur\sa|inf\.?\sà|menor\sque|menor\sde|menos\sde|unter|kleiner\sals|inferior\sa|max\.?|أقل\sمن|حتى)\s?(?<v>${NUM})${UNIT_TAIL}$`,
   'iu',
 );
 /** "> 1.4", "≥1.4", "more than 1.4", "supérieur à 1,4", "mayor que 1,4", "über 1,4", "min 1.4". */
 export const RANGE_LOWER = new RegExp(
-  String.raw`^(?<op>>=|=>|≥|>|more\sthan|greater\sthan|above|over|supérieur\sà|superieur\sa|sup\.?\sà|mayor\sque|mayor\sde|más\sde|mais\sde|über|größer\sals|superior\sa|min\.?|أكثر\sمن)\s?(?<v>${NUM})(?:\s?(?<unit>[^\s\d].*))?$`,
+  String.raw`^(?<op>>=|=>|≥|>|more\sthan|greater\sthan|above|over|supérieur\sà|superieur\sa|sup\.?\sà|mayor\sque|mayor\sde|más\sde|mais\sde|über|größer\sals|superior\sa|min\.?|أكثر\sمن)\s?(?<v>${NUM})${UNIT_TAIL}$`,
   'iu',
 );
 /** A bare number, possibly with a unit: a lower reference limit column of a semen report. */
-export const RANGE_BARE = new RegExp(String.raw`^(?<v>${NUM})(?:\s?(?<unit>[^\s\d].*))?$`, 'u');
+export const RANGE_BARE = new RegExp(String.raw`^(?<v>${NUM})${UNIT_TAIL}$`, 'u');
 
 // ---------------------------------------------------------------------------------------------
 // Table headers and non-result lines
@@ -421,23 +425,23 @@ export const SEMEN_REPORT = /sperm|semen|seminal|ejacul|eyacul|ejakul|espermat|s
 export const LANGUAGE_MARKERS: ReadonlyArray<readonly [string, RegExp]> = [
   [
     'en',
-    /\b(?:result|results|reference|range|units?|test|investigation|hormone|serum|count|total|motility|morphology|volume|normal|lower)\b/giu,
+    /\b(?:results?|reference|range|units?|investigation|count|motility|morphology|lower|limit|interval|fasting|collected|reported|referred)\b/giu,
   ],
   [
     'fr',
-    /(?:^|[^\p{L}])(?:résultats?|valeurs?|référence|unités?|hormone|sérique|antérieur|dosage|numération|mobilité|spermatozoïdes|bilan|normes?)(?![\p{L}])/giu,
+    /(?:^|[^\p{L}])(?:résultats?|valeurs?|référence|unités?|sérique|dosage|numération|mobilité|spermatozoïdes|bilan|prélevé|prescripteur|biologiste|antériorité|née?)(?![\p{L}])/giu,
   ],
   [
     'es',
-    /(?:^|[^\p{L}])(?:resultados?|valores?|referencia|unidad(?:es)?|hormona|suero|recuento|movilidad|espermatozoides|prueba|determinación|hasta)(?![\p{L}])/giu,
+    /(?:^|[^\p{L}])(?:referencia|unidad(?:es)?|suero|recuento|movilidad|prueba|determinación|hasta|nacimiento|petición|ayunas|glucemia|extracción|observaciones)(?![\p{L}])/giu,
   ],
   [
     'de',
-    /(?:^|[^\p{L}])(?:ergebnis|ergebnisse|einheit|referenzbereich|normbereich|befund|hormon|untersuchung|wert|serum|spermien|beweglichkeit)(?![\p{L}])/giu,
+    /(?:^|[^\p{L}])(?:ergebnis|ergebnisse|einheit|referenzbereich|normbereich|befund|untersuchung|spermien|beweglichkeit|patientin|einsender|eingang|beurteilung)(?![\p{L}])/giu,
   ],
   [
     'pt',
-    /(?:^|[^\p{L}])(?:resultados?|valores?|referência|unidade|hormônio|hormona|exame|soro|contagem|motilidade|espermatozoides|até)(?![\p{L}])/giu,
+    /(?:^|[^\p{L}])(?:referência|unidade|hormônio|exame|soro|contagem|motilidade|até|coleta|nascimento|atendimento|laudo)(?![\p{L}])/giu,
   ],
 ];
 export const ARABIC_SCRIPT = /[\u0600-\u06ff]/u;
