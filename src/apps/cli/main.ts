@@ -11,6 +11,7 @@ import type { Registrar } from './registrar.js';
 const registrars: Array<() => Promise<{ register: Registrar }>> = [
   // one line per command module, in help order; answers.ts stays last because it adds
   // subcommands to the `eval` and `train` groups that other modules create
+  () => import('./commands/normalize.js'),
   () => import('./commands/kb.js'),
   () => import('./commands/train.js'),
   () => import('./commands/profile.js'),
