@@ -17,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -322,9 +323,20 @@ function openCache(option: boolean | string | undefined, origin: string): ParseC
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, items: Object.fromEntries(used) }));
         renameSync(tmp, file); // atomic: a concurrent reader sees the old or the new cache, never half
+        pruneCache(dir);
       } catch {
         // Read-only install: the cache is an optimisation, never a reason to fail a load.
       }
     },
   };
+}
+
+/** Caches are per bank folder; keep the most recently written few (tests create many temp banks). */
+const MAX_CACHE_FILES = 16;
+function pruneCache(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of files.slice(MAX_CACHE_FILES)) rmSync(join(dir, f), { force: true });
 }
