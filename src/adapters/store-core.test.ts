@@ -195,6 +195,12 @@ describe('ChainWalker', () => {
     const rs = chain(2);
     const bad = { ...rs[1]!, payload: { x: undefined } as unknown as JsonObject };
     expect(walk([rs[0]!, bad], headOf(rs))).toMatchObject({ seq: 2, reason: 'malformed' });
+    const w = new ChainWalker('t', headOf(rs));
+    w.feed(rs[0]!);
+    expect(w.feed({ ...rs[1]!, payloadError: 'stored audit payload is not valid JSON' })).toMatchObject({
+      seq: 2,
+      reason: 'malformed',
+    });
   });
 });
 
