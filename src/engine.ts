@@ -56,6 +56,17 @@ export interface AskOptions {
   /** A couple intake (contracts §4); validated and profiled first. */
   profile?: unknown;
   signal?: AbortSignal;
+  /**
+   * Where this answer's audit record goes, instead of the engine's `audit` adapter. Added for the
+   * HTTP service: one engine serves every tenant, and each answer's record belongs to the chain
+   * of the tenant that asked. The answer resolves only after this sink's `append` resolves.
+   */
+  audit?: AuditSink;
+}
+
+/** Options of `recommend`; `audit` as in {@link AskOptions}. */
+export interface RecommendOptions {
+  audit?: AuditSink;
 }
 
 export type { RecommendationItem } from './pipeline/recommend.js';
@@ -73,7 +84,7 @@ export interface Engine {
   ask(question: string, opts?: AskOptions): Promise<Answer>;
   /** Like `ask` but also returns the trace used for the audit record (evaluation, debugging). */
   askWithTrace(question: string, opts?: AskOptions): Promise<{ answer: Answer; trace: AnswerTrace }>;
-  recommend(intake: unknown): Promise<Recommendations>;
+  recommend(intake: unknown, opts?: RecommendOptions): Promise<Recommendations>;
   profile(intake: unknown): Promise<CoupleProfile>;
   /** The knowledge version currently served. */
   knowledge(): KnowledgeSnapshot;
@@ -165,8 +176,9 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
   const factsFor = async (intake: unknown): Promise<ProfileFacts | null> =>
     intake === undefined || intake === null ? null : profileFacts(await profileOf(intake));
 
-  const audit = async (record: Omit<AnswerAuditRecord, 'config'>): Promise<void> => {
-    if (adapters.audit) await adapters.audit.append({ ...record, config });
+  const audit = async (record: Omit<AnswerAuditRecord, 'config'>, sink: AuditSink | undefined): Promise<void> => {
+    const to = sink ?? adapters.audit; // a per-call sink (the requesting tenant's chain) wins
+    if (to) await to.append({ ...record, config });
   };
 
   const askWithTrace = async (question: string, opts: AskOptions = {}) => {
@@ -185,7 +197,7 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
       path: answer.path ?? null,
       timings: answer.timings,
       trace: prepared.trace,
-    });
+    }, opts.audit);
     return { answer, trace: prepared.trace };
   };
 
@@ -195,7 +207,7 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
     askWithTrace,
     ask: async (q, o) => (await askWithTrace(q, o)).answer,
     profile: profileOf,
-    async recommend(intake) {
+    async recommend(intake, opts = {}) {
       const s = currentServing();
       const profile = await profileOf(intake);
       const recs = recommendFor(profile, profileFacts(profile), s, deps);
@@ -210,7 +222,7 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
         path: 'extractive',
         timings: recs.timings,
         trace: null,
-      });
+      }, opts.audit);
       return recs;
     },
     knowledge: () => currentServing().snapshot,
