@@ -17,6 +17,7 @@ const registrars: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/profile.js'),
   () => import('./commands/answers.js'),
   () => import('./commands/eval.js'),
+  () => import('./commands/admin.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
