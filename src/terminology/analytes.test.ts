@@ -163,6 +163,11 @@ describe('bad data files fail with a message naming the entry', () => {
     expect(() => parseAnalyteTerminology(bad, 'x.yaml')).toThrow(/analyte "amh"/);
   });
 
+  it('rejects a synonym without a letter (a flow list split at a comma: [1,25-dihydroxy…])', () => {
+    const bad = good.replace("'1,25-dihydroxyvitamin D',", '1,25-dihydroxyvitamin D,');
+    expect(() => parseAnalyteTerminology(bad, 'x.yaml')).toThrow(/vitamin-d-1-25.*letter/);
+  });
+
   it('rejects duplicate ids and invalid YAML', () => {
     expect(() => parseAnalyteTerminology(good.replace('  - id: lh\n', '  - id: fsh\n'), 'x.yaml')).toThrow(
       /duplicate/,

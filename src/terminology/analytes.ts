@@ -66,7 +66,12 @@ const FactorSchema = z.strictObject({
 });
 export type AnalyteFactor = z.infer<typeof FactorSchema>;
 
-const SynonymList = z.array(Word).default([]);
+/** A name has at least one letter (a YAML flow list split at a comma leaves bare numbers). */
+const Name = Word.refine(
+  (w) => /\p{L}/u.test(w),
+  'a synonym must contain a letter (quote names with commas)',
+);
+const SynonymList = z.array(Name).default([]);
 
 const AnalyteSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case words joined by hyphens'),
@@ -86,7 +91,7 @@ const AnalyteSchema = z.strictObject({
   requires: z.array(z.string()).default([]),
   forbids: z.array(z.string()).default([]),
   synonyms: z.strictObject({
-    en: z.array(Word).min(1),
+    en: z.array(Name).min(1),
     fr: SynonymList,
     es: SynonymList,
     de: SynonymList,
@@ -94,7 +99,7 @@ const AnalyteSchema = z.strictObject({
     ar: SynonymList,
   }),
   /** Names valid only when the caller states the specimen (bare semen-analysis column headers). */
-  contextSynonyms: z.array(Word).default([]),
+  contextSynonyms: z.array(Name).default([]),
 });
 export type AnalyteDef = z.infer<typeof AnalyteSchema>;
 
@@ -102,6 +107,8 @@ const QualifierSchema = z.strictObject({
   tokens: z.array(Word).default([]),
   phrases: z.array(z.array(Word).min(2)).default([]),
   stems: z.array(Word).default([]),
+  /** Words matched on the raw (unfolded) text, where an accent tells two languages apart. */
+  raw: z.array(z.string()).default([]),
 });
 export type QualifierDef = z.infer<typeof QualifierSchema>;
 
@@ -132,6 +139,7 @@ const FileSchema = z.strictObject({
   matcherNeedsSpecimen: z.array(z.string()).default([]),
   specimenCompatibility: z.record(z.string(), z.array(z.string()).min(1)),
   fillers: z.array(Word).default([]),
+  anchorStopwords: z.array(Word).default([]),
   platforms: z.array(PlatformSchema),
   methods: z.array(MethodSchema),
   analytes: z.array(AnalyteSchema).min(1),
@@ -163,6 +171,8 @@ export interface AnalyteTerminology {
   readonly matcherNeedsSpecimen: readonly string[];
   readonly specimenCompatibility: Readonly<Record<string, readonly string[]>>;
   readonly fillers: readonly string[];
+  /** Words too generic to tie a name to an analyte on their own ("virus", "hormone"). */
+  readonly anchorStopwords: readonly string[];
 }
 
 function fail(origin: string, where: string, msg: string): never {
@@ -276,6 +286,7 @@ export function parseAnalyteTerminology(text: string, origin = 'analytes.yaml'):
     matcherNeedsSpecimen: data.matcherNeedsSpecimen,
     specimenCompatibility: data.specimenCompatibility,
     fillers: data.fillers,
+    anchorStopwords: data.anchorStopwords,
   };
 }
 

@@ -124,6 +124,8 @@ export interface TextTables {
   qualifierTokens: Map<string, string[]>;
   qualifierPhrases: Array<{ tokens: string[]; id: string }>;
   qualifierStems: Array<{ stem: string; id: string }>;
+  /** Raw (accent-sensitive) words → qualifier ids. */
+  qualifierRaw: Map<string, string[]>;
 }
 
 /** Fold and tokenize a data-file word or phrase the same way names are (so data matches text). */
@@ -157,6 +159,7 @@ export function textTables(term: AnalyteTerminology): TextTables {
   const qualifierTokens = new Map<string, string[]>();
   const qualifierPhrases: TextTables['qualifierPhrases'] = [];
   const qualifierStems: TextTables['qualifierStems'] = [];
+  const qualifierRaw = new Map<string, string[]>();
   for (const [id, q] of Object.entries(term.qualifiers)) {
     for (const tok of q.tokens) {
       // A token entry written with punctuation ("/") is kept as is; others are folded.
@@ -167,8 +170,17 @@ export function textTables(term: AnalyteTerminology): TextTables {
     }
     for (const p of q.phrases) qualifierPhrases.push({ tokens: p.flatMap((w) => foldWords(w)), id });
     for (const s of q.stems) qualifierStems.push({ stem: foldText(s), id });
+    for (const w of q.raw) qualifierRaw.set(w, [...(qualifierRaw.get(w) ?? []), id]);
   }
-  t = { methodPhrases, specimenWord, fillers, qualifierTokens, qualifierPhrases, qualifierStems };
+  t = {
+    methodPhrases,
+    specimenWord,
+    fillers,
+    qualifierTokens,
+    qualifierPhrases,
+    qualifierStems,
+    qualifierRaw,
+  };
   tablesCache.set(term, t);
   return t;
 }
@@ -261,7 +273,21 @@ export function analyzeName(raw: string, term: AnalyteTerminology): NameAnalysis
   for (const t of kept) if (t.group > 0) byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), t.text]);
   const groups = [...byGroup.values()].filter((g) => g.some((x) => x !== '/' && x !== '+'));
   const all = kept.map((t) => t.text);
-  return { main, groups, all, method, specimen, qualifiers: detectQualifiers(all, tables) };
+  const qualifiers = detectQualifiers(all, tables);
+  if (tables.qualifierRaw.size) {
+    // Raw words: split the unfolded text on anything that is not a letter (single pass).
+    let word = '';
+    const check = (): void => {
+      for (const id of tables.qualifierRaw.get(word) ?? []) qualifiers.add(id);
+      word = '';
+    };
+    for (const ch of typeof raw === 'string' ? raw.slice(0, MAX_NAME_LENGTH) : '') {
+      if (LETTER.test(ch)) word += ch;
+      else check();
+    }
+    check();
+  }
+  return { main, groups, all, method, specimen, qualifiers };
 }
 
 /** Map a caller-stated specimen ("Serum", "semen", "sperme") to a specimen kind, or null. */
@@ -292,10 +318,11 @@ export function guardFailure(
   for (const q of a.forbids) if (analysis.qualifiers.has(q)) return `qualifier "${q}" names another analyte`;
   for (const q of term.globalForbids)
     if (analysis.qualifiers.has(q)) return `qualifier "${q}" (not this test)`;
-  const spec = statedSpecimen ?? analysis.specimen;
-  if (spec) {
-    const ok = term.specimenCompatibility[a.specimen] ?? [];
-    if (!ok.includes(spec)) return `specimen "${spec}" does not fit ${a.id} (${a.specimen})`;
+  // Both the caller's specimen and one named in the name must fit ("Plasma hemoglobin" is not
+  // blood hemoglobin even in a blood section).
+  const ok = term.specimenCompatibility[a.specimen] ?? [];
+  for (const spec of [statedSpecimen, analysis.specimen]) {
+    if (spec && !ok.includes(spec)) return `specimen "${spec}" does not fit ${a.id} (${a.specimen})`;
   }
   return null;
 }

@@ -122,9 +122,16 @@ function nameAnchors(tokens: string[], qualifierTokens: Set<string>): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t !== '/' && t !== '+' && !qualifierTokens.has(t)) out.push(t);
-    if (i + 1 < tokens.length) {
-      const pair = t + tokens[i + 1]!;
-      if (pair.length <= 6 && t !== '/' && tokens[i + 1] !== '/') out.push(pair);
+    const next = tokens[i + 1];
+    if (
+      next !== undefined &&
+      t !== '/' &&
+      next !== '/' &&
+      !qualifierTokens.has(t) &&
+      !qualifierTokens.has(next)
+    ) {
+      const pair = t + next;
+      if (pair.length <= 6) out.push(pair);
     }
   }
   return out.filter((t) => t.length >= 2);
@@ -135,10 +142,11 @@ function analyteAnchors(term: AnalyteTerminology): Map<string, Set<string>> {
   if (m) return m;
   m = new Map();
   const qTokens = new Set(textTables(term).qualifierTokens.keys());
+  const stop = new Set(term.anchorStopwords.flatMap((w) => analyzeName(w, term).all));
   for (const a of term.analytes()) {
     const set = new Set<string>();
     for (const n of [a.name, ...Object.values(a.synonyms).flat(), ...a.contextSynonyms]) {
-      for (const t of nameAnchors(analyzeName(n, term).all, qTokens)) set.add(t);
+      for (const t of nameAnchors(analyzeName(n, term).all, qTokens)) if (!stop.has(t)) set.add(t);
     }
     m.set(a.id, set);
   }
@@ -252,7 +260,11 @@ export function nameAnalyte(rawName: string, ctx: NamingContext = {}): AnalyteNa
       reason: 'no name',
     };
   }
-  const hit = lexiconStage(an, stated, term, typeof rawName === 'string' ? rawName.slice(0, 200) : '');
+  // A stated specimen that is another fluid ("Urine") forbids every analyte as a word in the
+  // name would: its qualifiers join the name's.
+  if (ctx.specimen) for (const q of analyzeName(ctx.specimen, term).qualifiers) an.qualifiers.add(q);
+  const raw = typeof rawName === 'string' ? rawName.slice(0, 200) : '';
+  const hit = lexiconStage(an, stated, term, raw);
   if (hit)
     return {
       analyte: hit,
@@ -261,6 +273,18 @@ export function nameAnalyte(rawName: string, ctx: NamingContext = {}): AnalyteNa
       method: an.method,
       candidates: [],
     };
+  if (raw.includes(BILINGUAL_SEPARATOR)) {
+    // Two sides naming two different analytes ("Prolactine / FSH"): not a guess between them.
+    const sides = new Set<string>();
+    for (const part of raw.split(BILINGUAL_SEPARATOR).slice(0, 3)) {
+      const id = lexiconSingle(analyzeName(part, term), stated, term);
+      if (id) sides.add(id);
+    }
+    if (sides.size > 1) {
+      const reason = `the name denotes several analytes (${[...sides].join(', ')})`;
+      return { analyte: null, confidence: 0, stage: 'none', method: an.method, candidates: [], reason };
+    }
+  }
 
   const matcher = getMatcher();
   const p = matcher.probabilities(an);
