@@ -99,6 +99,8 @@ const NUMERIC = /^\d+(?:\.\d+)?$/;
  */
 const CHUNK_RE = /[\p{L}\p{N}]+(?:[-‐/._'’][\p{L}\p{N}]+)*/gu;
 const SIMPLE_RE = /[\p{L}\p{N}]+/gu;
+/** A chunk of letters only (any script): nothing in it to split. */
+const PLAIN_WORD = /^\p{L}+$/u;
 
 /**
  * Normalize text before splitting: NFKC (full-width forms, ligatures, superscripts), lower case,
@@ -171,6 +173,11 @@ export function tokenize(text: string, options: Pick<AnalyzerOptions, 'mode'>): 
     return out;
   }
   for (const m of normalizeText(text).matchAll(CHUNK_RE)) {
+    // Fast path: most chunks are plain words, with nothing to split.
+    if (PLAIN_WORD.test(m[0])) {
+      pushToken(out, m[0]);
+      continue;
+    }
     // Possessive "'s" goes; other apostrophes join ("o'neill" → "oneill").
     const chunk = m[0].replace(/['’]s$/, '').replace(/['’]/g, '');
     // Dots split words ("e.g", "cells.the") but not numbers ("1.25").
