@@ -23,6 +23,8 @@ import {
   DEID_NEXT_LABEL,
   DIGIT,
   EMAIL,
+  HAS_ARABIC,
+  HAS_DIGIT,
   HEADER_GAP,
   LONG_DIGITS,
   PHONE_INDIA,
@@ -97,20 +99,15 @@ interface Span {
   kind: DeidKind;
 }
 
-/** Does the line carry an identifier label (then it is never treated as a result line)? */
-function hasIdentifierLabel(line: string): boolean {
-  DEID_LABEL.lastIndex = 0;
-  for (let m = DEID_LABEL.exec(line); m !== null; m = DEID_LABEL.exec(line)) {
-    if (m.groups?.kept === undefined) return true;
-    if (m[0].length === 0) DEID_LABEL.lastIndex++;
-  }
-  return false;
+interface LabelHit {
+  start: number;
+  end: number;
+  kind: DeidLabelKind | 'kept';
 }
 
-/** Spans of values after identifier labels. */
-function labelSpans(line: string): Span[] {
-  const spans: Span[] = [];
-  const labels: Array<{ start: number; end: number; kind: DeidLabelKind | 'kept' }> = [];
+/** Every label of a line (identifier or kept), found in one pass. */
+function labelsOf(line: string): LabelHit[] {
+  const labels: LabelHit[] = [];
   DEID_LABEL.lastIndex = 0;
   for (let m = DEID_LABEL.exec(line); m !== null; m = DEID_LABEL.exec(line)) {
     const g = m.groups ?? {};
@@ -118,6 +115,12 @@ function labelSpans(line: string): Span[] {
     labels.push({ start: m.index, end: m.index + m[0].length, kind });
     if (m[0].length === 0) DEID_LABEL.lastIndex++;
   }
+  return labels;
+}
+
+/** Spans of values after identifier labels. */
+function labelSpans(line: string, labels: readonly LabelHit[]): Span[] {
+  const spans: Span[] = [];
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (l.kind === 'kept') continue;
@@ -192,21 +195,27 @@ function merge(spans: Span[]): Span[] {
  */
 export function deidentifyLine(line: string, counts: DeidCounts, opts: DeidOptions = {}): string {
   if (line.length === 0) return line;
-  const labelled = hasIdentifierLabel(line);
+  const labels = labelsOf(line);
+  const labelled = labels.some((l) => l.kind !== 'kept');
   if (!labelled && opts.isResultLine?.(line)) return line;
-  const spans: Span[] = labelled ? labelSpans(line) : [];
-  patternSpans(line, EMAIL, 'email', spans);
+  const spans: Span[] = labelled ? labelSpans(line, labels) : [];
+  // Each pattern runs only when the character it needs is present (the hot path of a report is
+  // dozens of lines; most have no '@', no '+', or no digit at all).
+  const digits = HAS_DIGIT.test(line);
+  if (line.includes('@')) patternSpans(line, EMAIL, 'email', spans);
   patternSpans(line, TITLE_NAME, 'name', spans);
-  patternSpans(line, ARABIC_TITLE_NAME, 'name', spans);
-  patternSpans(line, RELATION_NAME, 'name', spans);
-  patternSpans(line, PHONE_INTL, 'phone', spans);
-  patternSpans(line, PHONE_NATIONAL, 'phone', spans);
-  patternSpans(line, PHONE_INDIA, 'phone', spans);
-  patternSpans(line, PO_BOX, 'address', spans);
+  if (HAS_ARABIC.test(line)) patternSpans(line, ARABIC_TITLE_NAME, 'name', spans);
+  if (line.includes('/')) patternSpans(line, RELATION_NAME, 'name', spans);
   patternSpans(line, STREET, 'address', spans, true);
-  patternSpans(line, POSTCODE_CITY, 'address', spans);
-  patternSpans(line, LONG_DIGITS, 'id', spans);
-  patternSpans(line, ALNUM_CODE, 'id', spans);
+  if (digits) {
+    if (line.includes('+')) patternSpans(line, PHONE_INTL, 'phone', spans);
+    patternSpans(line, PHONE_NATIONAL, 'phone', spans);
+    patternSpans(line, PHONE_INDIA, 'phone', spans);
+    patternSpans(line, PO_BOX, 'address', spans);
+    patternSpans(line, POSTCODE_CITY, 'address', spans);
+    patternSpans(line, LONG_DIGITS, 'id', spans);
+    patternSpans(line, ALNUM_CODE, 'id', spans);
+  }
   if (spans.length === 0) return line;
   const merged = merge(spans);
   let out = '';

@@ -445,6 +445,8 @@ export const LANGUAGE_MARKERS: ReadonlyArray<readonly [string, RegExp]> = [
   ],
 ];
 export const ARABIC_SCRIPT = /[\u0600-\u06ff]/u;
+/** Any Arabic letter (non-global, for `test`). */
+export const HAS_ARABIC = /[\u0621-\u064a]/u;
 /** Latin letters, to split bilingual Arabic/English names. */
 export const LATIN_RUN = /[A-Za-z][A-Za-z0-9 ()'.,+-]{0,80}/g;
 /** Separator between the two halves of a bilingual name: "Hormone anti-müllérienne / AMH". */

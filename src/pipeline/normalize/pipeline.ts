@@ -42,6 +42,7 @@ import {
   type FlagMeaning,
   type LineContext,
   type LineIssue,
+  type ParsedLine,
   type ParsedRange,
 } from './line.js';
 import { nameAnalyte } from './name-analyte.js';
@@ -137,6 +138,8 @@ interface RawResult {
 
 interface ReportContext {
   decimal: DecimalMark;
+  /** Line parses of this report (without a lower-limit column), shared by de-identification and reading. */
+  parsed: Map<string, ParsedLine | null>;
   specimen?: string;
   sex?: 'female' | 'male';
 }
@@ -164,10 +167,20 @@ export function normalizeRead(read: ReadResult, opts: NormalizeOptions = {}): No
   const texts: string[] = [];
   const candidates: Candidate[] = [];
   const rawText = new Map<number, string>();
-  for (const c of read.candidates) {
+  // The decimal mark is read from the numbers alone (nothing else of a line is kept), so that the
+  // parse made for the de-identification check can be reused for the result itself.
+  const cleaned = read.candidates.map((c) =>
+    c.kind === 'line' ? cleanLine(c.text) : `${c.name} ${c.value}`,
+  );
+  const ctx: ReportContext = { decimal: detectDecimalMark(cleaned), parsed: new Map() };
+  const resultLine = (line: string): boolean => {
+    const p = parseCached(line, ctx, false);
+    return p !== null && (p.range !== null || p.unitText !== '');
+  };
+  read.candidates.forEach((c, k) => {
     if (c.kind === 'line') {
       rawText.set(c.line, c.text);
-      const text = deidentifyLine(cleanLine(c.text), deid, { isResultLine });
+      const text = deidentifyLine(cleaned[k]!, deid, { isResultLine: resultLine });
       candidates.push({ ...c, text });
       texts.push(text);
     } else {
@@ -177,10 +190,9 @@ export function normalizeRead(read: ReadResult, opts: NormalizeOptions = {}): No
         texts.push(kept.name, kept.value);
       }
     }
-  }
+  });
   const languages = detectLanguages(texts);
   if (languages.length > 0) report.languages = languages;
-  const ctx: ReportContext = { decimal: detectDecimalMark(texts) };
   if (texts.some((t) => SEMEN_REPORT.test(t))) ctx.specimen = 'semen';
   if (opts.sex !== undefined) ctx.sex = opts.sex;
 
@@ -366,6 +378,18 @@ function qualitativeLine(
   );
 }
 
+/** Parse a line once per report and context (the result is not mutated by callers). */
+function parseCached(text: string, ctx: ReportContext, lowerLimitColumn: boolean): ParsedLine | null {
+  const lctx: LineContext = { decimal: ctx.decimal, lowerLimitColumn, isUnit, matchMethod };
+  if (lowerLimitColumn) return parseResultLine(text, lctx);
+  let p = ctx.parsed.get(text);
+  if (p === undefined) {
+    p = parseResultLine(text, lctx);
+    ctx.parsed.set(text, p);
+  }
+  return p;
+}
+
 function isHeaderLine(text: string): boolean {
   HEADER_WORD.lastIndex = 0;
   let words = 0;
@@ -396,8 +420,7 @@ function rawFromLine(
   ctx: ReportContext,
   lowerLimitColumn: boolean,
 ): RawResult | null {
-  const lctx: LineContext = { decimal: ctx.decimal, lowerLimitColumn, isUnit, matchMethod };
-  const p = parseResultLine(text, lctx);
+  const p = parseCached(text, ctx, lowerLimitColumn);
   if (p === null) return null;
   if (NON_RESULT_LABEL.test(p.name) || p.name.includes(REDACTED)) return null;
   const raw: RawResult = {
@@ -407,9 +430,9 @@ function rawFromLine(
     valueText: p.valueText,
     value: p.value,
     unitText: p.unitText,
-    range: p.range,
-    alternates: p.alternates,
-    issues: p.issues,
+    range: p.range === null ? null : { ...p.range },
+    alternates: [...p.alternates],
+    issues: [...p.issues],
     prose:
       p.name.split(' ').length > MAX_NAME_WORDS ||
       (p.trailingText !== '' && p.trailingText.split(' ').length >= MAX_TRAILING_WORDS),
