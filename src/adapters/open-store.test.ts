@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../ports/store.js';
 import { DEFAULT_SQLITE_PATH, parseStoreUrl } from './open-store.js';
@@ -32,6 +33,27 @@ describe('parseStoreUrl', () => {
       expect(caught).toBeInstanceOf(StoreError);
       expect((caught as StoreError).code).toBe('input-invalid');
     }
+  });
+
+  it('never throws anything but input-invalid, whatever the string', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string().map((s) => 'sqlite:' + s),
+        ),
+        (url) => {
+          try {
+            const t = parseStoreUrl(url, '/w');
+            expect(['sqlite', 'postgres']).toContain(t.driver);
+          } catch (e) {
+            expect(e).toBeInstanceOf(StoreError);
+            expect((e as StoreError).code).toBe('input-invalid');
+          }
+        },
+      ),
+    );
   });
 });
 

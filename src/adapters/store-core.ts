@@ -347,8 +347,10 @@ export function optionalText(value: unknown, path: string, max: number): string 
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalid(path, `expected a string, got ${describeType(value)}`);
   if (value.length > max) throw invalid(path, `at most ${max} characters`);
-  if (!wellFormed(value) || /\u0000/.test(value))
+  // PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded as UTF-8.
+  if (!wellFormed(value) || value.includes('\u0000')) {
     throw invalid(path, 'contains a NUL or an invalid character');
+  }
   return value;
 }
 

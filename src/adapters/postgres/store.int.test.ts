@@ -320,6 +320,8 @@ function definePostgresTests(): void {
         const t = await store.createTenant('clinic-a');
         const block = await blockAppendsOf(schema, t.id);
         const pending = store.appendAudit(t.id, { kind: 'answer', payload: { marker: 'killed' } });
+        // It rejects while we are still awaiting the kill below; mark it handled now.
+        pending.catch(() => {});
         const pid = await block.waiter();
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
         const e = await expectStoreError(pending, 'store-unavailable');
