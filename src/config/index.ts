@@ -25,14 +25,19 @@ export const EngineConfigSchema = z.strictObject({
       /** Candidates taken from each retriever before fusion. */
       candidates: z.number().int().min(5).max(500).default(40),
       /** Reciprocal rank fusion: score = Σ weight / (k + rank). */
-      rrfK: z.number().min(1).max(1000).default(60),
+      rrfK: z.number().min(1).max(1000).default(10),
       weights: z
-        .strictObject({ lexical: Weight.default(1), concept: Weight.default(1), dense: Weight.default(0) })
-        .default({ lexical: 1, concept: 1, dense: 0 }),
+        .strictObject({
+          lexical: Weight.default(1),
+          concept: Weight.default(0.25),
+          dense: Weight.default(0),
+          profile: Weight.default(0.5),
+        })
+        .default({ lexical: 1, concept: 0.25, dense: 0, profile: 0.5 }),
       /** Weight of terminology synonyms added to the lexical query for the question's concepts. */
       conceptExpansionWeight: z.number().min(0).max(5).default(0.35),
     })
-    .default({ candidates: 40, rrfK: 60, weights: { lexical: 1, concept: 1, dense: 0 }, conceptExpansionWeight: 0.35 }),
+    .default({ candidates: 40, rrfK: 10, weights: { lexical: 1, concept: 0.25, dense: 0, profile: 0.5 }, conceptExpansionWeight: 0.35 }),
   rerank: z
     .strictObject({
       /** Multipliers on the fused retrieval score by applicability to the profile. */

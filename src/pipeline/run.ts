@@ -21,6 +21,7 @@ import type { ScopeGuard } from './guard/scope.js';
 import type { UrgentGuard } from './guard/urgent.js';
 import { pack } from './pack/index.js';
 import { rerank } from './rerank/index.js';
+import { evaluateApplicability } from './rerank/applicability.js';
 import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
 import { findConflicts, synthesizeExtractive } from './synthesize/extractive.js';
 import { synthesizeWithLlm } from './synthesize/llm.js';
@@ -57,7 +58,8 @@ export interface AnswerTrace {
   negatedConcepts: string[];
   injectionDetected: boolean;
   urgentRule: string | null;
-  scope: { inScope: boolean; reason: string };
+  scope: { inScope: boolean; reason: string; coverage?: number };
+  corrections: Array<[string, string]>;
   retrieval: RetrievalTrace | null;
   rerank: EngineConfig['rerank'];
   packing: EngineConfig['packing'];
@@ -129,13 +131,18 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     t = now;
   };
   const question = validateQuestion(input.question, deps.config.limits.maxQuestionChars);
-  const understood = understandQuestion(question, { vocabulary: deps.vocabulary, negation: deps.negation });
+  const understood = understandQuestion(question, {
+    vocabulary: deps.vocabulary,
+    negation: deps.negation,
+    correct: (w) => serving.index.correct(w),
+  });
   lap('understandMs');
   const trace: AnswerTrace = {
     language: understood.language,
     concepts: understood.concepts,
     negatedConcepts: understood.negatedConcepts,
     injectionDetected: understood.injection.detected,
+    corrections: understood.corrections,
     urgentRule: null,
     scope: { inScope: true, reason: '' },
     retrieval: null,
@@ -173,8 +180,9 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   }
 
   // 2. Scope.
-  const scope = deps.scope.check(understood, input.facts !== null);
-  trace.scope = { inScope: scope.inScope, reason: scope.reason };
+  const questionTerms = serving.index.terms(understood.searchText);
+  const scope = deps.scope.check(understood, input.facts !== null, serving.index.coverage(questionTerms));
+  trace.scope = { inScope: scope.inScope, reason: scope.reason, coverage: round(scope.coverage) };
   if (!scope.inScope) {
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
@@ -184,7 +192,11 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
 
   // 3. Retrieve, rerank, pack.
   const concepts = understood.concepts;
-  const { candidates, trace: rtrace } = serving.index.search({ text: understood.text, concepts }, deps.config.retrieval);
+  const profileRanked = input.facts ? profileApplicable(serving, input.facts) : [];
+  const { candidates, trace: rtrace } = serving.index.search(
+    { text: understood.searchText, concepts, profileRanked },
+    deps.config.retrieval,
+  );
   trace.retrieval = rtrace;
   lap('retrieveMs');
   const ranked = rerank(
@@ -207,8 +219,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
 
   // 4. Features.
   const specific = concepts.filter((c) => !deps.generalConcepts.has(c));
-  const questionTerms = serving.index.terms(understood.text);
-  const evidenceTerms = new Set(packed.flatMap((e) => serving.index.terms(`${e.title} ${e.text} ${e.clinicianText} ${e.concepts.map((c) => deps.vocabulary.label(c)).join(' ')}`)));
+  const evidenceTerms = new Set(packed.flatMap((e) => [...serving.index.termsOf(e.key)]));
   const features = computeFeatures({
     evidence: packed,
     questionConcepts: specific.length > 0 ? specific : concepts,
@@ -223,6 +234,17 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   trace.features = features;
   lap('featuresMs');
   return { understood, final: null, evidence: packed, ranked: ranked.map((e) => e.key), features, trace, timings, started };
+}
+
+/** Recommendation entries whose (non-empty) applicability the profile meets, most specific first. */
+function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
+  const out: Array<{ key: string; n: number }> = [];
+  for (const e of serving.snapshot.entries) {
+    if (e.kind !== 'recommendation' || !e.applicability) continue;
+    const a = evaluateApplicability(e.applicability, facts);
+    if (a.truth === 'met') out.push({ key: `kb:${e.id}`, n: a.because.length });
+  }
+  return out.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).map((x) => x.key);
 }
 
 function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number): NonNullable<Answer['abstention']> {

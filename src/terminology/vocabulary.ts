@@ -39,23 +39,37 @@ export interface Vocabulary {
   has(id: string): boolean;
   /** English label for display. */
   label(id: string): string;
+  /** Every folded word of every synonym (all languages): words the engine knows. */
+  words: ReadonlySet<string>;
 }
 
 export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly AnalyteTerms[]): Vocabulary {
   const matcher = new PhraseMatcher();
   const kinds = new Map<string, TermKind>();
   const labels = new Map<string, string>();
+  const words = new Set<string>();
+  const addWords = (syn: string): void => {
+    for (const w of foldTokens(syn)) words.add(w);
+  };
   for (const c of concepts.all()) {
     kinds.set(c.id, c.kind);
     labels.set(c.id, c.en[0]!);
     matcher.add(c.id, c.id.replace(/-/g, ' '));
-    for (const lang of ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const) for (const s of c[lang]) matcher.add(c.id, s);
+    for (const lang of ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const) {
+      for (const s of c[lang]) {
+        matcher.add(c.id, s);
+        addWords(s);
+      }
+    }
   }
   for (const a of analytes) {
     if (kinds.has(a.id)) throw new Error(`vocabulary: analyte id "${a.id}" collides with a concept id`);
     kinds.set(a.id, 'analyte');
     labels.set(a.id, a.synonyms[0] ?? a.id);
-    for (const s of a.synonyms) if (safeInFreeText(s)) matcher.add(a.id, s);
+    for (const s of a.synonyms) {
+      addWords(s);
+      if (safeInFreeText(s)) matcher.add(a.id, s);
+    }
   }
   return {
     matcher,
@@ -64,5 +78,6 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     descendants: (id) => (kinds.get(id) === 'analyte' ? [] : concepts.descendants(id)),
     has: (id) => kinds.has(id),
     label: (id) => labels.get(id) ?? id,
+    words,
   };
 }

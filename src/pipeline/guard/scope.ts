@@ -1,8 +1,10 @@
 /**
  * @module pipeline/guard/scope
  * The scope guard (issue 6 item 1): is this a reproductive-health question? Decided from the
- * terminology terms found in the question and the word lists of `clinical/guards/scope.yaml`.
- * A question about something else gets `out-of-scope` and no clinical content.
+ * terminology terms found in the question, the word lists of `clinical/guards/scope.yaml`, and how
+ * much of the question's vocabulary the knowledge bank knows (so that "the fertility of my garden
+ * soil" or "the life cycle of a butterfly" are not taken for fertility questions). A question about
+ * something else gets `out-of-scope` and no clinical content.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { CLINICAL_DIR } from '../../paths.js';
 import { LANGUAGES } from '../../terminology/concepts.js';
-import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
+import { LooseMatcher } from '../../terminology/loose-matcher.js';
 import type { UnderstoodQuestion } from '../understand/index.js';
 
 const WordLists = z.strictObject(
@@ -19,9 +21,11 @@ const WordLists = z.strictObject(
     z.ZodDefault<z.ZodArray<z.ZodString>>
   >,
 );
+const Share = z.number().min(0).max(1);
 
 const ScopeFileSchema = z.strictObject({
   version: z.number().int(),
+  coverage: z.strictObject({ withStrongTerm: Share, withWeakTerm: Share, alone: Share }),
   generalConcepts: z.array(z.string()),
   reproductiveTerms: WordLists,
   weakTerms: WordLists,
@@ -33,10 +37,13 @@ export interface ScopeDecision {
   reason: string;
   /** Evidence for the decision: terms that made it in scope. */
   signals: string[];
+  /** Share of the question's words the bank knows (IDF-weighted). */
+  coverage: number;
 }
 
 export interface ScopeGuard {
-  check(q: UnderstoodQuestion, hasProfile: boolean): ScopeDecision;
+  readonly thresholds: { withStrongTerm: number; withWeakTerm: number; alone: number };
+  check(q: UnderstoodQuestion, hasProfile: boolean, bankCoverage: number): ScopeDecision;
 }
 
 export function compileScopeGuard(data: unknown, isKnownTerm: (id: string) => boolean, origin = 'scope.yaml'): ScopeGuard {
@@ -50,35 +57,44 @@ export function compileScopeGuard(data: unknown, isKnownTerm: (id: string) => bo
     if (!isKnownTerm(id)) throw new Error(`${origin}: generalConcepts: "${id}" is not a terminology id`);
   }
   const general = new Set(file.generalConcepts);
-  const strong = new PhraseMatcher();
-  const weak = new PhraseMatcher();
+  const strong = new LooseMatcher(0);
+  const weak = new LooseMatcher(0);
   for (const lang of LANGUAGES) {
     for (const w of file.reproductiveTerms[lang]) strong.add('strong', w);
     for (const w of file.weakTerms[lang]) weak.add('weak', w);
   }
+  const t = file.coverage;
   return {
-    check(q, hasProfile) {
+    thresholds: t,
+    check(q, hasProfile, bankCoverage) {
+      // The bank is written in English: coverage says nothing about a question in another language.
+      const english = q.language === 'en';
+      const coverage = english ? bankCoverage : 1;
+      const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
+        inScope,
+        reason,
+        signals,
+        coverage: bankCoverage,
+      });
       // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
-      const specific = q.terms.filter((t) => !general.has(t.id)).map((t) => t.id);
-      if (specific.length > 0) return { inScope: true, reason: 'mentions reproductive-health terms', signals: [...new Set(specific)] };
-      const strongHits = strong.match(q.tokens).map((m) => m.synonym);
-      if (strongHits.length > 0) return { inScope: true, reason: 'mentions reproductive-health words', signals: strongHits };
-      const weakHits = weak.match(q.tokens).map((m) => m.synonym);
-      const generalHits = q.terms.filter((t) => general.has(t.id)).map((t) => t.id);
-      if (weakHits.length >= 2 || (weakHits.length >= 1 && (generalHits.length > 0 || hasProfile))) {
-        return { inScope: true, reason: 'reproductive words in context', signals: [...weakHits, ...generalHits] };
+      const specific = [...new Set(q.terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
+      if (specific.length > 0) return out(true, 'names reproductive-health terms of the terminology', specific);
+      const strongHits = strong.match(q.tokens).map((m) => m.phrase);
+      if (strongHits.length > 0 && coverage >= t.withStrongTerm) return out(true, 'uses reproductive-health words', strongHits);
+      const weakHits = weak.match(q.tokens).map((m) => m.phrase);
+      const generalHits = [...new Set(q.terms.filter((x) => general.has(x.id)).map((x) => x.id))];
+      if ((weakHits.length > 0 || generalHits.length > 0 || hasProfile || strongHits.length > 0) && coverage >= t.withWeakTerm) {
+        return out(true, 'words the knowledge bank uses, in a reproductive context', [...strongHits, ...weakHits, ...generalHits]);
       }
-      if (generalHits.length > 0 && hasProfile) {
-        return { inScope: true, reason: 'a general health topic asked for a couple in fertility care', signals: generalHits };
-      }
-      return {
-        inScope: false,
-        reason:
-          generalHits.length > 0
-            ? `mentions ${generalHits.join(', ')} but nothing about fertility, conception or pregnancy`
-            : 'no fertility, conception, pregnancy or reproductive-health topic was found',
-        signals: [],
-      };
+      if (english && coverage >= t.alone) return out(true, 'almost every word of the question is in the knowledge bank', []);
+      const about = [...strongHits, ...weakHits, ...generalHits];
+      return out(
+        false,
+        about.length > 0
+          ? `mentions ${[...new Set(about)].join(', ')}, but most of the question is about something the knowledge bank does not cover`
+          : 'no fertility, conception, pregnancy or reproductive-health topic was found',
+        [],
+      );
     },
   };
 }

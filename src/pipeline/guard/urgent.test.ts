@@ -52,3 +52,14 @@ describe('urgent guard', () => {
     expect(() => compileUrgentGuard(bad)).toThrow(/reasons\.x/);
   });
 });
+
+describe('urgent guard: ordinary treatment questions stay non-urgent', () => {
+  it.each([
+    ['en', 'I am doing IVF, is some bloating normal?'],
+    ['en', 'How long after egg collection can I go back to work?'],
+    ['fr', 'Je suis en FIV, est-ce normal de se sentir un peu ballonnée ?'],
+    ['es', '¿Cuántos días después de la transferencia puedo hacer la prueba de embarazo?'],
+  ] as const)('%s: "%s"', (lang, q) => {
+    expect(getUrgentGuard().check(q, lang)).toBeNull();
+  });
+});

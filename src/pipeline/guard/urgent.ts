@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { CLINICAL_DIR } from '../../paths.js';
 import { LANGUAGES, type Language } from '../../terminology/concepts.js';
 import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
+import { LooseMatcher } from '../../terminology/loose-matcher.js';
 import { foldTokens } from '../../terminology/text.js';
 import { getNegation, type Negation } from '../../terminology/negation.js';
 
@@ -71,7 +72,8 @@ export function compileUrgentGuard(
   const rules = file.rules.map((r) => ({
     rule: r,
     groups: r.all.map((phrases) => {
-      const m = new PhraseMatcher();
+      // Loose matching: people describe symptoms in many word forms and orders (see loose-matcher).
+      const m = new LooseMatcher();
       for (const p of phrases) m.add('sign', p);
       return m;
     }),
@@ -89,7 +91,7 @@ export function compileUrgentGuard(
         for (const g of groups) {
           const hit = g.match(tokens).find((m) => !negation.isNegated(tokens, m.start));
           if (!hit) break;
-          matched.push(hit.synonym);
+          matched.push(hit.phrase);
         }
         if (matched.length === groups.length) {
           const reason = file.reasons[rule.id]![language];

@@ -18,6 +18,9 @@ import type { Vocabulary } from '../../terminology/vocabulary.js';
 import { createLexicalIndex, type LexicalIndex } from './lexical-index.js';
 import type { RetrievalParams } from './params.js';
 import { analyze } from './tokenize.js';
+import { foldTokens } from '../../terminology/text.js';
+import { SpellingCorrector } from '../understand/spelling.js';
+import { FUNCTION_WORDS } from '../understand/language.js';
 
 /** One searchable unit: an entry or a chunk. */
 export interface KnowledgeDoc {
@@ -34,7 +37,7 @@ export interface KnowledgeDoc {
 export interface FusionSettings {
   candidates: number;
   rrfK: number;
-  weights: { lexical: number; concept: number; dense: number };
+  weights: { lexical: number; concept: number; dense: number; profile: number };
   conceptExpansionWeight: number;
 }
 
@@ -131,16 +134,59 @@ export class KnowledgeIndex {
     });
     this.lexical.add(docs.values());
     const df = new Map<string, number>();
+    const docTerms = new Map<string, ReadonlySet<string>>();
     for (const d of docs.values()) {
-      for (const t of new Set(analyze([d.title, d.statement, d.clinician, ...d.conceptText].join(' \n '), params.analyzer))) {
-        df.set(t, (df.get(t) ?? 0) + 1);
-      }
+      const terms = new Set(analyze([d.title, d.statement, d.clinician, ...d.conceptText].join(' \n '), params.analyzer));
+      docTerms.set(d.key, terms);
+      for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
     }
+    this.docTerms = docTerms;
+    // Known surface words: the bank's text, every terminology synonym, and common function words.
+    const surface = new Map<string, number>();
+    for (const d of docs.values()) {
+      for (const w of foldTokens(`${d.title} ${d.statement} ${d.clinician}`)) surface.set(w, (surface.get(w) ?? 0) + 1);
+    }
+    for (const w of vocabulary.words) surface.set(w, (surface.get(w) ?? 0) + 1);
+    for (const list of Object.values(FUNCTION_WORDS)) for (const w of list) surface.set(w, (surface.get(w) ?? 0) + 1);
+    this.speller = new SpellingCorrector(surface);
     this.docFreq = df;
     this.vocabularyTerms = new Set(df.keys());
   }
 
   private readonly docFreq: ReadonlyMap<string, number>;
+  private readonly speller: SpellingCorrector;
+
+  /** Spelling correction of an unknown question word against the bank and terminology words. */
+  correct(word: string): string | null {
+    return this.speller.correct(word);
+  }
+
+  /**
+   * IDF-weighted share of `terms` the bank knows (1 = every term occurs in some entry). An unknown
+   * term weighs as much as the rarest known term, so "how to boil an egg" scores low: only "egg"
+   * is known, and it is common in the bank.
+   */
+  coverage(terms: readonly string[]): number {
+    const uniq = [...new Set(terms)];
+    if (uniq.length === 0) return 0;
+    const maxIdf = Math.log(1 + this.docs.size);
+    let known = 0;
+    let all = 0;
+    for (const t of uniq) {
+      const w = this.idf(t);
+      if (w > 0) {
+        known += w;
+        all += w;
+      } else all += maxIdf;
+    }
+    return all > 0 ? known / all : 0;
+  }
+  private readonly docTerms: ReadonlyMap<string, ReadonlySet<string>>;
+
+  /** Index terms of one document (title, statements, concept labels), computed at build time. */
+  termsOf(key: string): ReadonlySet<string> {
+    return this.docTerms.get(key) ?? new Set();
+  }
 
   /** Inverse document frequency of an index term in this bank: log(1 + N / df); 0 when absent. */
   idf(term: string): number {
@@ -158,8 +204,13 @@ export class KnowledgeIndex {
     return this.byConcept.get(id)?.length ?? 0;
   }
 
+  /**
+   * @param query.profileRanked keys of entries whose applicability conditions the couple's profile
+   *   meets, most specific first (a third ranked list: vague questions such as "what should we do
+   *   next?" need the entries written for this couple, which share few words with the question).
+   */
   search(
-    query: { text: string; concepts: readonly string[] },
+    query: { text: string; concepts: readonly string[]; profileRanked?: readonly string[] },
     fusion: FusionSettings,
   ): { candidates: Candidate[]; trace: RetrievalTrace } {
     const boosts: WeightedText[] = [];
@@ -204,6 +255,11 @@ export class KnowledgeIndex {
       c.concept = score;
       c.conceptRank = i + 1;
       c.fused += fusion.weights.concept / (fusion.rrfK + i + 1);
+    });
+    (query.profileRanked ?? []).slice(0, fusion.candidates).forEach((key, i) => {
+      if (!this.docs.has(key) || fusion.weights.profile === 0) return;
+      const c = get(key);
+      c.fused += fusion.weights.profile / (fusion.rrfK + i + 1);
     });
     const candidates = [...merged.values()].sort((a, b) => b.fused - a.fused || (a.doc.key < b.doc.key ? -1 : 1));
     return {

@@ -25,8 +25,12 @@ export interface UnderstoodQuestion {
   /** The question with instruction-like sentences removed; what retrieval sees. */
   text: string;
   language: Language;
-  /** Folded word tokens of `text`. */
+  /** Folded word tokens of `text`, spelling-corrected against the known vocabulary. */
   tokens: string[];
+  /** `tokens` joined: what lexical retrieval searches. */
+  searchText: string;
+  /** Words corrected, original → corrected. */
+  corrections: Array<[string, string]>;
   terms: QuestionTerm[];
   /** Ids mentioned and not negated, in order of appearance, deduplicated. */
   concepts: string[];
@@ -38,12 +42,23 @@ export interface UnderstoodQuestion {
 export interface UnderstandDeps {
   vocabulary: Vocabulary;
   negation: Negation;
+  /** Spelling correction of unknown words (see ./spelling); none when absent. */
+  correct?: (word: string) => string | null;
 }
 
 export function understandQuestion(question: string, deps: UnderstandDeps): UnderstoodQuestion {
   const scan = scanForInjection(question);
-  const tokens = foldTokens(scan.cleaned);
-  const language = detectLanguage(scan.cleaned || question, tokens.length ? tokens : foldTokens(question));
+  const raw = foldTokens(scan.cleaned);
+  const language = detectLanguage(scan.cleaned || question, raw.length ? raw : foldTokens(question));
+  const corrections: Array<[string, string]> = [];
+  const tokens = raw.map((t) => {
+    const c = deps.correct?.(t);
+    if (c && c !== t) {
+      corrections.push([t, c]);
+      return c;
+    }
+    return t;
+  });
   const terms: QuestionTerm[] = deps.vocabulary.matcher.match(tokens).map((m) => ({
     id: m.id,
     kind: deps.vocabulary.kindOf(m.id)!,
@@ -62,6 +77,8 @@ export function understandQuestion(question: string, deps: UnderstandDeps): Unde
     text: scan.cleaned,
     language,
     tokens,
+    searchText: tokens.join(' '),
+    corrections,
     terms,
     concepts,
     negatedConcepts,

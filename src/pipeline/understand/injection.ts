@@ -59,7 +59,7 @@ const INSTRUCTION_PHRASES = [
   'تجاهل التعليمات',
 ] as const;
 
-const SENTENCE_SPLIT = /(?<=[.!?;\n])\s+/;
+const SENTENCE_SPLIT = /(?<=[.!?;:\n])\s+/;
 
 export interface InjectionScan {
   detected: boolean;

@@ -1,0 +1,82 @@
+/**
+ * @module terminology/loose-matcher
+ * Tolerant phrase matching for free-text symptom and topic descriptions, where people write
+ * "vomiting" / "vomito" / "vómitos" or "douleur d'un seul côté" for "douleur d'un côté":
+ *  - a phrase word of 5+ letters matches any word starting with its first 5 letters (a crude,
+ *    language-independent stem: vomit-, sangr-, gonfl-, caill-); a shorter word matches itself or
+ *    its plural in -s;
+ *  - the phrase's words must appear in order, with at most `maxGap` other words between two of them.
+ * Deliberately looser than the terminology trie used for retrieval, and used only where missing a
+ * description is worse than an occasional extra match (urgent signs, scope).
+ */
+import { foldTokens } from './text.js';
+
+export interface LooseMatch {
+  id: string;
+  phrase: string;
+  start: number;
+  end: number;
+}
+
+interface Phrase {
+  id: string;
+  text: string;
+  words: string[];
+}
+
+const STEM = 5;
+
+export function wordMatches(phraseWord: string, token: string): boolean {
+  if (phraseWord.length >= STEM) return token.startsWith(phraseWord.slice(0, STEM));
+  return token === phraseWord || token === phraseWord + 's';
+}
+
+export class LooseMatcher {
+  private readonly byFirst = new Map<string, Phrase[]>();
+  private readonly shortFirst: Phrase[] = [];
+  readonly maxGap: number;
+
+  constructor(maxGap = 2) {
+    this.maxGap = maxGap;
+  }
+
+  add(id: string, phrase: string): void {
+    const words = foldTokens(phrase);
+    if (words.length === 0) return;
+    const p: Phrase = { id, text: phrase, words };
+    const first = words[0]!;
+    if (first.length >= STEM) {
+      const key = first.slice(0, STEM);
+      const list = this.byFirst.get(key) ?? [];
+      list.push(p);
+      this.byFirst.set(key, list);
+    } else this.shortFirst.push(p);
+  }
+
+  /** Every phrase occurrence (overlaps allowed), each with the token span it covers. */
+  match(tokens: readonly string[]): LooseMatch[] {
+    const out: LooseMatch[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const candidates = [...(this.byFirst.get(t.slice(0, STEM)) ?? []), ...this.shortFirst];
+      for (const p of candidates) {
+        if (!wordMatches(p.words[0]!, t)) continue;
+        let pos = i;
+        let ok = true;
+        for (let w = 1; w < p.words.length && ok; w++) {
+          let found = -1;
+          for (let j = pos + 1; j <= Math.min(tokens.length - 1, pos + 1 + this.maxGap); j++) {
+            if (wordMatches(p.words[w]!, tokens[j]!)) {
+              found = j;
+              break;
+            }
+          }
+          if (found < 0) ok = false;
+          else pos = found;
+        }
+        if (ok) out.push({ id: p.id, phrase: p.text, start: i, end: pos + 1 });
+      }
+    }
+    return out;
+  }
+}
