@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLexicalIndex, SearchIndexError, type ExpandHook } from './lexical-index.js';
+import { createLexicalIndex, LexicalIndex, SearchIndexError, type ExpandHook } from './lexical-index.js';
 import { RetrievalParamsError, type RetrievalParams } from './params.js';
 import { analyze } from './tokenize.js';
 
@@ -378,6 +378,96 @@ describe('LexicalIndex', () => {
     expect(s.avgFieldLength.title).toBeGreaterThan(0);
     expect(s.bytes).toBeGreaterThan(0);
     expect(s.params.name).toBe('test');
+  });
+
+  describe('serialize and load', () => {
+    const config = (params: RetrievalParams = PARAMS) => ({
+      id: (d: Doc) => d.id,
+      fields: [
+        { name: 'title', get: (d: Doc) => d.title },
+        { name: 'body', get: (d: Doc) => d.body },
+      ],
+      params,
+    });
+    const queries = [
+      'anti-mullerian hormone',
+      'IUI stimulation',
+      'smoking fertility women',
+      'tnf α',
+      'zebra',
+    ];
+
+    it('round-trips: the loaded index answers exactly like the original, and keeps growing', () => {
+      for (const params of [PARAMS, { ...PARAMS, bigrams: { weight: 0.5, b: 0.3 } }]) {
+        const original = build(DOCS, params);
+        const loaded = LexicalIndex.load(original.serialize(), config(params));
+        expect(loaded.size).toBe(original.size);
+        for (const q of queries)
+          expect(loaded.search(q, { k: 10, explain: true })).toEqual(
+            original.search(q, { k: 10, explain: true }),
+          );
+        loaded.add([{ id: 'hys', title: 'Hysteroscopy', body: '' }]);
+        expect(loaded.search('hysteroscopy', { k: 1 }).hits[0]!.id).toBe('hys');
+        expect(() => loaded.add([{ id: 'amh', title: '', body: '' }])).toThrow(/duplicate/);
+      }
+    });
+
+    it('round-trips an empty index, and loads with other scoring parameters', () => {
+      const empty = LexicalIndex.load(build([]).serialize(), config());
+      expect(empty.search('anything', { k: 3 }).hits).toEqual([]);
+      empty.add(DOCS);
+      expect(empty.search('smoking', { k: 1 }).hits[0]!.id).toBe('smoke');
+      const other = { ...PARAMS, k1: 2 };
+      const loaded = LexicalIndex.load(build(DOCS).serialize(), config(other));
+      expect(loaded.search('fertility', { k: 3 })).toEqual(build(DOCS, other).search('fertility', { k: 3 }));
+    });
+
+    it('refuses another analyzer or other fields, naming the difference', () => {
+      const bytes = build(DOCS).serialize();
+      expect(() =>
+        LexicalIndex.load(bytes, config({ ...PARAMS, analyzer: { ...PARAMS.analyzer, stem: 'none' } })),
+      ).toThrow(/analyzer/);
+      expect(() =>
+        LexicalIndex.load(bytes, {
+          id: (d: Doc) => d.id,
+          fields: [{ name: 'title', get: (d: Doc) => d.title }],
+          params: { ...PARAMS, fields: { title: PARAMS.fields.title! } },
+        }),
+      ).toThrow(/fields/);
+    });
+
+    it('rejects damaged bytes with invalid-snapshot, never anything else', () => {
+      const bytes = build(DOCS).serialize();
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: bytes.length - 1 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.boolean(),
+          (at, value, truncate) => {
+            const copy = truncate ? bytes.slice(0, at) : bytes.slice();
+            if (!truncate) copy[at] = value;
+            try {
+              const idx = LexicalIndex.load(copy, config());
+              // A byte flip in a tf or a field length can still be a valid snapshot: it must search.
+              idx.search('ovarian', { k: 3 });
+            } catch (e) {
+              expect(e).toBeInstanceOf(SearchIndexError);
+              expect((e as SearchIndexError).code).toBe('invalid-snapshot');
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+      expect(() => LexicalIndex.load(new Uint8Array([1, 2, 3]), config())).toThrow(/too short/);
+    });
+
+    it('loads from an unaligned view (a Buffer slice)', () => {
+      const bytes = build(DOCS).serialize();
+      const shifted = new Uint8Array(bytes.length + 3);
+      shifted.set(bytes, 3);
+      const view = shifted.subarray(3);
+      expect(LexicalIndex.load(view, config()).search('ivf', { k: 1 }).hits[0]!.id).toBe('ivf');
+    });
   });
 
   it('documents added after a search are found by the next search', () => {

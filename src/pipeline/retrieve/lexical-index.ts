@@ -60,7 +60,12 @@ export interface LexicalSearchParams extends RetrievalParams {
 /** Bad documents or queries; the message names what is wrong. */
 export class SearchIndexError extends Error {
   readonly code:
-    'duplicate-id' | 'invalid-document' | 'invalid-query' | 'invalid-options' | 'reentrant-search';
+    | 'duplicate-id'
+    | 'invalid-document'
+    | 'invalid-query'
+    | 'invalid-options'
+    | 'reentrant-search'
+    | 'invalid-snapshot';
   constructor(code: SearchIndexError['code'], message: string) {
     super(message);
     this.name = 'SearchIndexError';
@@ -83,7 +88,7 @@ class GrowableInt32 {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = new Int32Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -103,7 +108,7 @@ class GrowableUint16 {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint16Array(this.data.length * 2);
+      const next = new Uint16Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -120,7 +125,7 @@ class GrowableFloat64 {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
+      const next = new Float64Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -179,10 +184,10 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
   private readonly termStrings: string[] = [];
   private readonly docIds: string[] = [];
   private readonly docNumbers = new Map<string, number>();
-  /** Forward buffer: term id per entry, document of each entry, per-field tf [entry * F + f]. */
+  /** Forward buffer, one entry per (document, distinct term): term id, and per-field tf [entry * F + f]. */
   private readonly fwdTerm = new GrowableInt32();
   private readonly fwdTf = new GrowableUint16();
-  /** Start of each document's entries in the forward buffer (length docs + 1 once compiled). */
+  /** Start of each document's entries in the forward buffer (one per document). */
   private readonly docStart = new GrowableInt32();
   /** Field lengths in terms, [d * F + f]. */
   private readonly fieldLen = new GrowableFloat64();
@@ -701,6 +706,130 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
     return out;
   }
 
+  /**
+   * The analyzed documents as bytes, for a faster start-up than re-tokenizing (see
+   * `LexicalIndex.load`). Only what tokenizing produced is stored; the postings and scores are
+   * recomputed on load, so a snapshot can be loaded with other k1/b/weights (not another analyzer).
+   * Layout: magic, header length, JSON header (fields, analyzer, ids, terms), then field lengths
+   * (float64), entries' term ids and document starts (int32), entries' term frequencies (uint16).
+   */
+  serialize(): Uint8Array {
+    const F = this.fieldNames.length;
+    const n = this.docIds.length;
+    const P = this.fwdTerm.length;
+    const header: SnapshotHeader = {
+      format: SNAPSHOT_FORMAT,
+      fieldNames: [...this.fieldNames],
+      analyzer: this.params.analyzer,
+      docs: n,
+      entries: P,
+      docIds: this.docIds,
+      terms: this.termStrings,
+    };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const start = align8(8 + json.length);
+    const out = new Uint8Array(start + n * F * 8 + P * 4 + n * 4 + P * F * 2);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, SNAPSHOT_MAGIC, true);
+    view.setUint32(4, json.length, true);
+    out.set(json, 8);
+    let off = start;
+    new Float64Array(out.buffer, off, n * F).set(this.fieldLen.data.subarray(0, n * F));
+    off += n * F * 8;
+    new Int32Array(out.buffer, off, P).set(this.fwdTerm.data.subarray(0, P));
+    off += P * 4;
+    new Int32Array(out.buffer, off, n).set(this.docStart.data.subarray(0, n));
+    off += n * 4;
+    new Uint16Array(out.buffer, off, P * F).set(this.fwdTf.data.subarray(0, P * F));
+    return out;
+  }
+
+  /**
+   * An index from `serialize()` bytes. The config must have the same field names (and bigram
+   * field) and the same analyzer as the index that was serialized; scoring parameters may differ.
+   * Bytes that are not a valid snapshot throw SearchIndexError('invalid-snapshot').
+   */
+  static load<D>(bytes: Uint8Array, config: LexicalIndexConfig<D>): LexicalIndex<D> {
+    const bad = (why: string): SearchIndexError =>
+      new SearchIndexError('invalid-snapshot', `not a valid index snapshot: ${why}`);
+    const index = new LexicalIndex(config);
+    // Typed-array views need aligned offsets; a Buffer from a pool may not be.
+    const buf = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+    if (buf.length < 8) throw bad('too short');
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (view.getUint32(0, true) !== SNAPSHOT_MAGIC) throw bad('wrong magic number');
+    const jsonLength = view.getUint32(4, true);
+    if (8 + jsonLength > buf.length) throw bad('header longer than the data');
+    let h: SnapshotHeader;
+    try {
+      h = JSON.parse(
+        new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + jsonLength)),
+      ) as SnapshotHeader;
+    } catch {
+      throw bad('unreadable header');
+    }
+    if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
+      throw bad(`format ${String(h?.format)} (expected ${SNAPSHOT_FORMAT})`);
+    if (!Array.isArray(h.fieldNames) || JSON.stringify(h.fieldNames) !== JSON.stringify(index.fieldNames)) {
+      throw bad(
+        `fields ${JSON.stringify(h.fieldNames)} differ from the config's ${JSON.stringify(index.fieldNames)}`,
+      );
+    }
+    if (JSON.stringify(h.analyzer) !== JSON.stringify(index.params.analyzer)) {
+      throw bad(
+        `analyzer ${JSON.stringify(h.analyzer)} differs from the config's ${JSON.stringify(index.params.analyzer)}`,
+      );
+    }
+    const n = h.docs;
+    const P = h.entries;
+    const F = index.fieldNames.length;
+    if (!Number.isInteger(n) || !Number.isInteger(P) || n < 0 || P < 0) throw bad('bad counts');
+    if (!Array.isArray(h.docIds) || h.docIds.length !== n || !Array.isArray(h.terms))
+      throw bad('bad id or term lists');
+    const start = align8(8 + jsonLength);
+    if (buf.length !== start + n * F * 8 + P * 4 + n * 4 + P * F * 2)
+      throw bad('length does not match the header');
+    let off = buf.byteOffset + start;
+    const fieldLen = new Float64Array(buf.buffer, off, n * F).slice();
+    off += n * F * 8;
+    const fwdTerm = new Int32Array(buf.buffer, off, P).slice();
+    off += P * 4;
+    const docStart = new Int32Array(buf.buffer, off, n).slice();
+    off += n * 4;
+    const fwdTf = new Uint16Array(buf.buffer, off, P * F).slice();
+    // Check what later code indexes with, so a damaged snapshot fails here and not as wrong scores.
+    const T = h.terms.length;
+    for (let p = 0; p < P; p++)
+      if (!(fwdTerm[p]! >= 0 && fwdTerm[p]! < T)) throw bad(`entry ${p} names term ${fwdTerm[p]}`);
+    for (let d = 0; d < n; d++) {
+      const s0 = docStart[d]!;
+      if (s0 < 0 || s0 > P || (d > 0 && s0 < docStart[d - 1]!) || (d === 0 && s0 !== 0))
+        throw bad(`document ${d} starts at ${s0}`);
+    }
+    for (let i = 0; i < n * F; i++)
+      if (!(fieldLen[i]! >= 0 && Number.isFinite(fieldLen[i]))) throw bad('bad field length');
+    h.terms.forEach((t, i) => {
+      if (typeof t !== 'string' || index.termIds.has(t)) throw bad(`term #${i} is missing or repeated`);
+      index.termIds.set(t, i);
+      index.termStrings.push(t);
+    });
+    h.docIds.forEach((id, i) => {
+      if (typeof id !== 'string' || id.length === 0 || index.docNumbers.has(id))
+        throw bad(`document id #${i} is missing or repeated`);
+      index.docNumbers.set(id, i);
+      index.docIds.push(id);
+    });
+    index.fieldLen.data = fieldLen;
+    index.fieldLen.length = n * F;
+    index.fwdTerm.data = fwdTerm;
+    index.fwdTerm.length = P;
+    index.docStart.data = docStart;
+    index.docStart.length = n;
+    index.fwdTf.data = fwdTf;
+    index.fwdTf.length = P * F;
+    return index;
+  }
+
   stats(): IndexStats<LexicalSearchParams> {
     const c = this.compile();
     const s = this.score();
@@ -738,6 +867,21 @@ export class LexicalIndex<D> implements SearchIndex<D, LexicalSearchParams> {
     };
   }
 }
+
+const SNAPSHOT_MAGIC = 0x31584c46; // "FLX1", little-endian
+const SNAPSHOT_FORMAT = 1;
+
+interface SnapshotHeader {
+  format: number;
+  fieldNames: string[];
+  analyzer: RetrievalParams['analyzer'];
+  docs: number;
+  entries: number;
+  docIds: string[];
+  terms: string[];
+}
+
+const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** Create an empty lexical index (see LexicalIndex). */
 export function createLexicalIndex<D>(config: LexicalIndexConfig<D>): LexicalIndex<D> {
