@@ -309,13 +309,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ]);
     }
   });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // While draining, tell every client not to reuse its connection: its next request then opens
+    // a new one (refused: clearly retryable elsewhere) instead of racing the connection's close.
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.inFlight.dec();
     const route = request.routeOptions.url ?? '(unmatched)';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
+    // reqId is already on the request's child logger.
     const line = {
-      reqId: request.id,
       method: request.method,
       route,
       status: reply.statusCode,
