@@ -15,6 +15,7 @@ const registrars: Array<() => Promise<{ register: Registrar }>> = [
   () => import('./commands/kb.js'),
   () => import('./commands/train.js'),
   () => import('./commands/profile.js'),
+  () => import('./commands/serve.js'),
   () => import('./commands/answers.js'),
   () => import('./commands/eval.js'),
   () => import('./commands/admin.js'),
