@@ -73,10 +73,11 @@ const ArtifactSchema = z.object({
     heldout: MetricsSchema.nullable(),
     training: MetricsSchema,
   }),
-  /** feature index → flat [classIndex, weight, classIndex, weight, …] */
-  weights: z.record(z.string(), z.array(z.number())),
 });
-export type MatcherArtifact = z.infer<typeof ArtifactSchema>;
+export type MatcherArtifact = z.infer<typeof ArtifactSchema> & {
+  /** feature index → flat [classIndex, weight, classIndex, weight, …] */
+  weights: Record<string, number[]>;
+};
 
 /** A loaded matcher: class probabilities for a name analysis. */
 export class Matcher {
@@ -145,7 +146,35 @@ export function parseMatcherArtifact(text: string, origin = MATCHER_FILE): Match
       `${origin}: ${first.path.join('.')}: ${first.message} (retrain: fertility train normalizer)`,
     );
   }
-  return r.data;
+  // The weights (tens of thousands of small arrays) are checked by a plain loop: zod per array
+  // costs more than the whole model load.
+  const weights = (raw as { weights?: unknown }).weights;
+  if (!weights || typeof weights !== 'object' || Array.isArray(weights)) {
+    throw new Error(`${origin}: weights: expected an object (retrain: fertility train normalizer)`);
+  }
+  const K = r.data.classes.length;
+  for (const [k, row] of Object.entries(weights)) {
+    let ok = Array.isArray(row) && row.length % 2 === 0 && String(Number(k)) === k;
+    if (ok) {
+      const arr = row as unknown[];
+      for (let i = 0; i < arr.length && ok; i += 2) {
+        const c = arr[i];
+        const w = arr[i + 1];
+        ok =
+          Number.isInteger(c) &&
+          (c as number) >= 0 &&
+          (c as number) < K &&
+          typeof w === 'number' &&
+          Number.isFinite(w);
+      }
+    }
+    if (!ok) {
+      throw new Error(
+        `${origin}: weights.${k}: expected [classIndex, weight, …] (retrain: fertility train normalizer)`,
+      );
+    }
+  }
+  return { ...r.data, weights: weights as Record<string, number[]> };
 }
 
 let loaded: Matcher | undefined;
@@ -166,4 +195,9 @@ export function getMatcher(): Matcher {
 /** Replace the loaded matcher (after retraining in the same process, and in tests). */
 export function setMatcher(m: Matcher | undefined): void {
   loaded = m;
+}
+
+/** Identity of the loaded matcher (caches of namings are valid for one matcher only). */
+export function currentMatcherToken(): unknown {
+  return loaded;
 }

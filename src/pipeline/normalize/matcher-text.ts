@@ -119,6 +119,12 @@ export function tokenize(folded: string): { tokens: RawToken[]; groupText: strin
 /** Compiled, folded word lists from the terminology (built once per terminology). */
 export interface TextTables {
   methodPhrases: Array<{ tokens: string[]; id: string }>;
+  /** Method phrases by their first token. */
+  methodByFirst: Map<string, Array<{ tokens: string[]; id: string }>>;
+  /** Qualifier phrases by their first token. */
+  qualifierPhraseByFirst: Map<string, Array<{ tokens: string[]; id: string }>>;
+  /** Qualifier tokens long enough to be recognised with one typo. */
+  fuzzyQualifierTokens: Array<[string, string[]]>;
   specimenWord: Map<string, { kind: string; keep: boolean }>;
   fillers: Set<string>;
   qualifierTokens: Map<string, string[]>;
@@ -172,8 +178,18 @@ export function textTables(term: AnalyteTerminology): TextTables {
     for (const s of q.stems) qualifierStems.push({ stem: foldText(s), id });
     for (const w of q.raw) qualifierRaw.set(w, [...(qualifierRaw.get(w) ?? []), id]);
   }
+  const byFirst = (
+    xs: Array<{ tokens: string[]; id: string }>,
+  ): Map<string, Array<{ tokens: string[]; id: string }>> => {
+    const m = new Map<string, Array<{ tokens: string[]; id: string }>>();
+    for (const x of xs) m.set(x.tokens[0]!, [...(m.get(x.tokens[0]!) ?? []), x]);
+    return m;
+  };
   t = {
     methodPhrases,
+    methodByFirst: byFirst(methodPhrases),
+    qualifierPhraseByFirst: byFirst(qualifierPhrases),
+    fuzzyQualifierTokens: [...qualifierTokens].filter(([q]) => q.length >= FUZZY_QUALIFIER_LENGTH),
     specimenWord,
     fillers,
     qualifierTokens,
@@ -191,17 +207,25 @@ function matchAt(tokens: string[], i: number, phrase: string[]): boolean {
   return true;
 }
 
-/** Levenshtein distance ≤ 1 (one insertion, deletion or substitution), in linear time. */
+/** Levenshtein distance ≤ 1 (one insertion, deletion or substitution); linear, no allocation. */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   const la = a.length;
   const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
+  if (la - lb > 1 || lb - la > 1) return false;
   let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
-  if (la === lb) return a.slice(i + 1) === b.slice(i + 1);
-  if (la > lb) return a.slice(i + 1) === b.slice(i);
-  return a.slice(i) === b.slice(i + 1);
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  // compare the tails after skipping one character in one or both strings
+  const da = la >= lb ? 1 : 0;
+  const db = lb >= la ? 1 : 0;
+  let x = i + da;
+  let y = i + db;
+  while (x < la && y < lb) {
+    if (a.charCodeAt(x) !== b.charCodeAt(y)) return false;
+    x++;
+    y++;
+  }
+  return true;
 }
 
 /** Qualifier words this long are also recognised with one typo ("fassting", "postprandail"). */
@@ -243,8 +267,8 @@ export function analyzeName(raw: string, term: AnalyteTerminology): NameAnalysis
   const drop = new Array<boolean>(toks.length).fill(false);
   for (let i = 0; i < words.length; i++) {
     if (drop[i]) continue;
-    for (const p of tables.methodPhrases) {
-      if (words[i] === p.tokens[0] && matchAt(words, i, p.tokens)) {
+    for (const p of tables.methodByFirst.get(words[i]!) ?? []) {
+      if (matchAt(words, i, p.tokens)) {
         // A method phrase must not straddle a group boundary.
         const g = toks[i]!.group;
         let same = true;

@@ -13,7 +13,7 @@
  * specimen compatible. A lexicon hit that fails the guard is not a hit. Never throws on any input.
  */
 import { getTerminology, type AnalyteTerminology } from '../../terminology/analytes.js';
-import { getMatcher, NONE } from './matcher-model.js';
+import { currentMatcherToken, getMatcher, NONE } from './matcher-model.js';
 import {
   analyzeName,
   guardFailure,
@@ -154,10 +154,16 @@ function analyteAnchors(term: AnalyteTerminology): Map<string, Set<string>> {
   return m;
 }
 
+const qualifierTokenSets = new WeakMap<AnalyteTerminology, Set<string>>();
+
 function sharesAnchor(an: NameAnalysis, id: string, term: AnalyteTerminology): boolean {
   const anchors = analyteAnchors(term).get(id);
   if (!anchors) return false;
-  const qTokens = new Set(textTables(term).qualifierTokens.keys());
+  let qTokens = qualifierTokenSets.get(term);
+  if (!qTokens) {
+    qTokens = new Set(textTables(term).qualifierTokens.keys());
+    qualifierTokenSets.set(term, qTokens);
+  }
   for (const t of nameAnchors(an.all, qTokens)) {
     if (anchors.has(t)) return true;
     if (t.length >= 5) for (const x of anchors) if (x.length >= 5 && withinOneEdit(t, x)) return true;
@@ -247,6 +253,30 @@ export function lexiconName(rawName: string, ctx: NamingContext = {}): string | 
  * report states for the section ("semen" for a semen analysis), if any.
  */
 export function nameAnalyte(rawName: string, ctx: NamingContext = {}): AnalyteNaming {
+  // Reports repeat the same names: the answer for (name, specimen) is cached (bounded). The
+  // result depends only on them, the terminology and the matcher, which a retrain replaces.
+  const key = `${typeof rawName === 'string' ? rawName.slice(0, 200) : ''}\u0000${ctx.specimen ?? ''}`;
+  const hit = namingCache.get(key);
+  if (hit && hit.matcher === currentMatcherToken()) return cloneNaming(hit.value);
+  const value = nameUncached(rawName, ctx);
+  if (namingCache.size >= NAMING_CACHE_SIZE) namingCache.clear();
+  namingCache.set(key, { value, matcher: currentMatcherToken() });
+  return cloneNaming(value);
+}
+
+const NAMING_CACHE_SIZE = 20_000;
+const namingCache = new Map<string, { value: AnalyteNaming; matcher: unknown }>();
+
+function cloneNaming(n: AnalyteNaming): AnalyteNaming {
+  return { ...n, candidates: n.candidates.map((c) => ({ ...c })) };
+}
+
+/** Forget cached namings (benchmarks measure first-seen names with it). */
+export function clearNamingCache(): void {
+  namingCache.clear();
+}
+
+function nameUncached(rawName: string, ctx: NamingContext): AnalyteNaming {
   const term = getTerminology();
   const an = analyzeName(typeof rawName === 'string' ? rawName : '', term);
   const stated = specimenKind(ctx.specimen, term);
