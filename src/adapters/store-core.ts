@@ -486,6 +486,27 @@ export function checkAuditInput(input: unknown): CheckedAudit {
   };
 }
 
+// A group commit gathers at most a few hundred answers; this bounds one transaction's lock time.
+export const MAX_AUDIT_BATCH = 1000;
+
+/** Validate a batch of appends before any I/O; issue paths name the item (`inputs[2].kind`). */
+export function checkAuditInputs(inputs: unknown): CheckedAudit[] {
+  if (!Array.isArray(inputs)) throw invalid('inputs', `expected an array, got ${describeType(inputs)}`);
+  if (inputs.length > MAX_AUDIT_BATCH)
+    throw invalid('inputs', `at most ${MAX_AUDIT_BATCH} records per batch`);
+  return inputs.map((input: unknown, i) => {
+    try {
+      return checkAuditInput(input);
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      const inner = e.issues[0];
+      const path =
+        inner?.path === undefined || inner.path === '$' ? `inputs[${i}]` : `inputs[${i}].${inner.path}`;
+      throw new StoreError(e.code, inner?.message ?? e.message, { path });
+    }
+  });
+}
+
 /**
  * Build the record that follows `head` (seq 0 / genesis for an empty chain). The canonical text
  * is assembled around the already-canonical payload instead of re-serialising it (appends are on

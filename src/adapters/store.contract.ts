@@ -472,13 +472,35 @@ export function runStoreContract(harness: StoreHarness): void {
           'not-found',
           'profileId',
         );
+        // The normalizer's `deidentified` warning counts what it removed by kind: numbers, allowed.
+        const counted = sampleReport();
+        counted.warnings.push({
+          code: 'deidentified',
+          severity: 'info',
+          message: 'removed 3 identifiers',
+          details: { name: 1, address: 2 },
+        });
+        const kept = await store.saveObservations(t.id, { report: counted });
+        expect(kept.report.warnings[0]!.details).toEqual({ name: 1, address: 2 });
+        const leaked = sampleReport();
+        leaked.warnings.push({
+          code: 'deidentified',
+          severity: 'info',
+          message: 'x',
+          details: { address: '1 Main St' },
+        });
+        await expectStoreError(
+          store.saveObservations(t.id, { report: leaked }),
+          'identifier-present',
+          'report.warnings[0].details.address',
+        );
         const extra = { ...sampleReport(), labSystemRef: 'ZZ-TOP-999' };
         const saved = await store.saveObservations(t.id, { report: extra as NormalizedReport });
         expect(JSON.stringify(saved.report)).not.toContain('ZZ-TOP-999');
         expect(JSON.stringify(await fx.raw.all('SELECT report FROM observation_sets'))).not.toContain(
           'ZZ-TOP-999',
         );
-        expect((await store.listObservations(t.id)).items).toHaveLength(1);
+        expect((await store.listObservations(t.id)).items).toHaveLength(2);
       });
     });
 
@@ -551,6 +573,66 @@ export function runStoreContract(harness: StoreHarness): void {
           'already-exists',
           'id',
         );
+      });
+
+      it('appends a batch in one transaction: linked, idempotent by id, all or nothing', async () => {
+        const t = await store.createTenant('clinic-a');
+        expect(await store.appendAuditBatch(t.id, [])).toEqual([]);
+        const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'];
+        const batch = await store.appendAuditBatch(t.id, [
+          { id: ids[0]!, kind: 'answer', payload: { n: 1 } },
+          { id: ids[1]!, kind: 'answer', payload: { n: 2 } },
+          { kind: 'answer', payload: { n: 3 } },
+        ]);
+        expect(batch.map((r) => r.seq)).toEqual([2, 3, 4]);
+        expect(batch[1]!.prevHash).toBe(batch[0]!.hash);
+        expect(await store.listAudit(t.id, { afterSeq: 1 })).toEqual(batch);
+        // A retried batch (same ids) returns what is stored and writes nothing new.
+        const again = await store.appendAuditBatch(t.id, [
+          { id: ids[0]!, kind: 'answer', payload: { n: 1 } },
+          { id: ids[1]!, kind: 'answer', payload: { n: 2 } },
+        ]);
+        expect(again).toEqual(batch.slice(0, 2));
+        // One bad item: nothing of the batch is written, and the path names the item.
+        await expectStoreError(
+          store.appendAuditBatch(t.id, [
+            { kind: 'answer', payload: { n: 5 } },
+            { kind: 'answer', payload: { n: NaN } },
+          ]),
+          'input-invalid',
+          'inputs[1].payload.n',
+        );
+        await expectStoreError(
+          store.appendAuditBatch(t.id, [
+            { kind: 'answer', payload: { ok: 1 } },
+            { kind: 'answer', payload: { email: 'x' } },
+          ]),
+          'identifier-present',
+          'inputs[1].payload.email',
+        );
+        await expectStoreError(store.appendAuditBatch(t.id, {} as unknown as []), 'input-invalid', 'inputs');
+        await expectStoreError(
+          store.appendAuditBatch('x', [{ kind: 'answer', payload: {} }]),
+          'not-found',
+          'tenantId',
+        );
+        expect(await store.listAudit(t.id)).toHaveLength(4);
+        // Batches and single appends from two instances at once keep one valid chain.
+        const other = await another();
+        await Promise.all([
+          store.appendAuditBatch(
+            t.id,
+            Array.from({ length: 10 }, (_, i) => ({ kind: 'answer', payload: { b: i } })),
+          ),
+          other.appendAuditBatch(
+            t.id,
+            Array.from({ length: 10 }, (_, i) => ({ kind: 'answer', payload: { c: i } })),
+          ),
+          ...Array.from({ length: 10 }, (_, i) =>
+            other.appendAudit(t.id, { kind: 'answer', payload: { s: i } }),
+          ),
+        ]);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 34 });
       });
 
       it('rejects bad appends before writing anything', async () => {

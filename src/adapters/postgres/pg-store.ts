@@ -47,6 +47,7 @@ import {
   PublicationFanout,
   asError,
   checkAuditInput,
+  checkAuditInputs,
   checkObservationInput,
   checkProfileInput,
   checkPublishInput,
@@ -526,7 +527,7 @@ export class PostgresStore implements Store {
 
   /** Several records in one transaction (one commit); added for the HTTP group commit. */
   async appendAuditBatch(tenantId: string, inputs: readonly AuditInput[]): Promise<AuditRecord[]> {
-    const checked = inputs.map((i) => checkAuditInput(i));
+    const checked = checkAuditInputs(inputs);
     if (checked.length === 0) return [];
     return this.write(async (c) => {
       const out: AuditRecord[] = [];

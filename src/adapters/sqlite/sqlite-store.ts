@@ -47,6 +47,7 @@ import {
   PublicationFanout,
   asError,
   checkAuditInput,
+  checkAuditInputs,
   checkPublishInput,
   generateApiKey,
   isId,
@@ -507,7 +508,7 @@ export class SqliteStore implements Store {
   /** Several records in one write transaction (one commit); added for the HTTP group commit. */
   appendAuditBatch(tenantId: string, inputs: readonly AuditInput[]): Promise<AuditRecord[]> {
     return this.run(() => {
-      const checked = inputs.map((i) => checkAuditInput(i));
+      const checked = checkAuditInputs(inputs);
       if (checked.length === 0) return [];
       return this.write(() => checked.map((c) => this.appendLocked(tenantId, c)));
     });
