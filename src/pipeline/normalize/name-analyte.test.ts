@@ -208,6 +208,14 @@ describe('stage 2: matcher', () => {
     }
   });
 
+  it('refuses a matcher candidate whose unit cannot be its unit, never a lexicon hit', () => {
+    expect(nameAnalyte('Prolacin level', { unit: 'ng/mL' }).analyte).toBe('prolactin');
+    const r = nameAnalyte('Prolacin level', { unit: 'mmol/mol' });
+    expect(r.analyte).toBeNull();
+    expect(r.reason).toContain('unit');
+    expect(nameAnalyte('Prolactin', { unit: 'mmol/mol' }).analyte).toBe('prolactin'); // lexicon: the unit warning comes later
+  });
+
   it('rejects other tests, headers and comments in six languages', () => {
     for (const text of [
       'Creatinine',

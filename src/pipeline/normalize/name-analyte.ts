@@ -13,6 +13,8 @@
  * specimen compatible. A lexicon hit that fails the guard is not a hit. Never throws on any input.
  */
 import { getTerminology, type AnalyteTerminology } from '../../terminology/analytes.js';
+import { toCanonical } from '../../units/convert.js';
+import { parseUnit } from '../../units/parse.js';
 import { currentMatcherToken, getMatcher, NONE } from './matcher-model.js';
 import {
   analyzeName,
@@ -38,7 +40,10 @@ export interface AnalyteNaming {
 }
 
 export interface NamingContext {
-  /** Unit printed on the line (not used to choose, only recorded by callers). */
+  /**
+   * Unit printed on the line. Never used to choose an analyte; the matcher stage refuses a
+   * candidate whose canonical unit this unit cannot be converted to ("Hemoglobin … pg" is MCH).
+   */
   unit?: string;
   /** Specimen stated by the report section ("semen", "serum"); enables bare column headers. */
   specimen?: string;
@@ -255,7 +260,7 @@ export function lexiconName(rawName: string, ctx: NamingContext = {}): string | 
 export function nameAnalyte(rawName: string, ctx: NamingContext = {}): AnalyteNaming {
   // Reports repeat the same names: the answer for (name, specimen) is cached (bounded). The
   // result depends only on them, the terminology and the matcher, which a retrain replaces.
-  const key = `${typeof rawName === 'string' ? rawName.slice(0, 200) : ''}\u0000${ctx.specimen ?? ''}`;
+  const key = `${typeof rawName === 'string' ? rawName.slice(0, 200) : ''}\u0000${ctx.specimen ?? ''}\u0000${ctx.unit ?? ''}`;
   const hit = namingCache.get(key);
   if (hit && hit.matcher === currentMatcherToken()) return cloneNaming(hit.value);
   const value = nameUncached(rawName, ctx);
@@ -330,6 +335,12 @@ function nameUncached(rawName: string, ctx: NamingContext): AnalyteNaming {
     if (!a) continue; // a class the terminology no longer has (stale model): never returned
     let why = guardFailure(a, an, stated, term);
     if (why === null && !sharesAnchor(an, a.id, term)) why = `no word of ${a.id} in the name`;
+    if (why === null && ctx.unit && ctx.unit.trim() && parseUnit(ctx.unit).kind === 'ok') {
+      const conv = toCanonical(a.id, 1, ctx.unit);
+      if (conv.kind === 'declined' && conv.reasons.some((r) => r.code === 'unit-unconvertible')) {
+        why = `unit "${ctx.unit}" does not fit ${a.id} (${a.unit})`;
+      }
+    }
     // Bare headers of some specimens ("pH", "a+b") are only names within that specimen's section.
     if (why === null && term.matcherNeedsSpecimen.includes(a.specimen) && (stated ?? an.specimen) === null) {
       why = `${a.specimen} analyte named only with the specimen stated`;
