@@ -132,6 +132,21 @@ describe('normalizeLabReport', () => {
     expect(r.warnings.map((w) => w.code)).toContain('assay-mixed');
   });
 
+  it('uses the stated sex to pick a sex-specific printed range', async () => {
+    const text = 'Testosterone total   38   ng/dL   M: 264-916   F: 8-48';
+    expect((await normalizeLabReport(text, { sex: 'female' })).observations[0]).toMatchObject({
+      flag: 'normal',
+      referenceRange: { low: 8, high: 48 },
+    });
+    expect((await normalizeLabReport(text, { sex: 'male' })).observations[0]).toMatchObject({
+      flag: 'low',
+      referenceRange: { low: 264, high: 916 },
+    });
+    const unknown = await normalizeLabReport(text);
+    expect(unknown.observations[0]).toMatchObject({ flag: null, referenceRange: null });
+    expect(unknown.warnings.map((w) => w.code)).toContain('range-unparseable');
+  });
+
   it('emits one deidentified issue with counts and no identifier', async () => {
     const r = await normalizeLabReport(
       'Name: Jane Q. Public    DOB: 02/03/1990\nMRN: 99887766\nFSH  6.5  IU/L  3.5 - 12.5\n',

@@ -126,6 +126,26 @@ describe('parseRangeText', () => {
   });
 });
 
+describe('sex-specific ranges', () => {
+  it('picks the stated sex in a line with both ranges, and none without a stated sex', () => {
+    const line = 'Testosterone   38   ng/dL   M: 264-916   F: 8-48';
+    expect(parseResultLine(line, { sex: 'female' })?.range).toMatchObject({ low: 8, high: 48 });
+    expect(parseResultLine(line, { sex: 'male' })?.range).toMatchObject({ low: 264, high: 916 });
+    const none = parseResultLine(line);
+    expect(none?.range).toBeNull();
+    expect(none?.issues.map((i) => i.code)).toEqual(['range-unparseable']);
+    expect(
+      parseResultLine('Prolaktin  14,1  ng/ml  Frauen: 4,8 - 23,3; Männer: 4,0 - 15,2', { sex: 'male' })
+        ?.range,
+    ).toMatchObject({ low: 4, high: 15.2 });
+  });
+  it('reads one cell holding both ranges', () => {
+    expect(parseRangeText('M: 264-916; F: 8-48', { sex: 'female' })).toMatchObject({ low: 8, high: 48 });
+    expect(parseRangeText('Men 10-40 / Women 5-20', { sex: 'male' })).toMatchObject({ low: 10, high: 40 });
+    expect(parseRangeText('M: 264-916; F: 8-48')).toBeNull();
+  });
+});
+
 describe('parseValueCell', () => {
   it('reads value, comparator and flag in one cell', () => {
     expect(parseValueCell('12.5 H')).toMatchObject({ value: 12.5, labFlag: 'H', valueText: '12.5' });

@@ -51,6 +51,10 @@ import {
   OPENS_BRACKET,
   CLOSES_BRACKET,
   POWER_OF_TEN,
+  SEX_RANGE_LABEL,
+  MALE_LABEL,
+  SEX_RANGE_SPLIT,
+  SEX_LABEL_ONLY,
 } from './patterns.js';
 
 /** The report's decimal separator when known (decides "1,234" and "1.234"). */
@@ -66,6 +70,8 @@ export interface LineContext {
   isUnit?: (text: string) => boolean;
   /** Canonical method name for a printed method token ("ECLIA", "(CLIA)"), or null. */
   matchMethod?: (text: string) => string | null;
+  /** Sex of the person, when known: picks the matching one of sex-specific printed ranges. */
+  sex?: 'female' | 'male';
 }
 
 /** How a line could not be read safely. Codes are catalog codes (src/domain/issues.ts). */
@@ -342,6 +348,23 @@ export function parseRangeText(text: string, ctx: LineContext = {}): ParsedRange
   let t = cleanLine(text).trim().replace(WHITESPACE_RUN, ' ');
   if (t.length === 0 || t.length > 200 || !HAS_DIGIT.test(t)) return null;
   t = t.replace(RANGE_LABEL, '').trim();
+  // One cell with both sexes' ranges ("M: 264-916; F: 8-48"): only the stated sex's range is
+  // read; with no sex stated, none is.
+  const sexParts = t.split(SEX_RANGE_SPLIT);
+  if (SEX_RANGE_LABEL.test(t) || sexParts.some((x) => SEX_RANGE_LABEL.test(x.trim()))) {
+    if (ctx.sex === undefined) return null;
+    for (const part of sexParts) {
+      const m = SEX_RANGE_LABEL.exec(part.trim());
+      if (!m?.groups) continue;
+      const sex = MALE_LABEL.test(m.groups.label ?? m.groups.label2 ?? '') ? 'male' : 'female';
+      if (sex === ctx.sex) {
+        const plain: LineContext = { ...ctx };
+        delete plain.sex;
+        return parseRangeText(part.trim().slice(m[0].length), plain);
+      }
+    }
+    return null;
+  }
   const br = BRACKETED.exec(t);
   if (br?.groups) t = br.groups.inner!.trim();
   const printed = t;
@@ -702,8 +725,16 @@ function parseRemainder(
   const trailing: string[] = [];
   const segs = segmentsOf(text, chunks, i);
   for (let s = 0; s < segs.length; s++) {
-    const seg = segs[s]!;
-    classifySegment(seg.text, s === 0, out, ctx, trailing);
+    let segText = segs[s]!.text;
+    // "M: 264-916": the colon after a sex label separated it from its range; join them again.
+    const next = segs[s + 1];
+    if (next !== undefined && SEX_LABEL_ONLY.test(segText.trim()) && HAS_DIGIT.test(next.text)) {
+      segText = `${segText.trim()}: ${next.text}`;
+      s++;
+    }
+    // "M: 264-916; F: 8-48" in one column: each sex-labelled part is its own segment.
+    const parts = segText.split(SEX_RANGE_SPLIT);
+    parts.forEach((part, k) => classifySegment(part, s === 0 && k === 0, out, ctx, trailing));
   }
   out.trailingText = trailing.join(' ');
 }
@@ -736,6 +767,30 @@ function classifySegment(
       classifySegment(last, false, out, ctx, trailing);
       return;
     }
+  }
+  // Sex-specific ranges ("M: 264-916", "Female: 8-48", "Frauen 0,1-0,6"): the one for the
+  // stated sex is used, the other ignored; without a stated sex none is chosen.
+  const sexed = SEX_RANGE_LABEL.exec(inner);
+  if (sexed?.groups && HAS_DIGIT.test(inner)) {
+    const sex = MALE_LABEL.test(sexed.groups.label ?? sexed.groups.label2 ?? '') ? 'male' : 'female';
+    const rangeText = inner.slice(sexed[0].length);
+    if (ctx.sex === undefined) {
+      if (!out.issues.some((i) => i.code === 'range-unparseable')) {
+        out.issues.push({
+          code: 'range-unparseable',
+          message: `sex-specific ranges ("${t}") and no sex given: none chosen`,
+        });
+      }
+      return;
+    }
+    if (ctx.sex !== sex || out.range !== null) return;
+    const r = parseRangeText(rangeText, ctx);
+    if (r !== null) {
+      out.range = r;
+      if (out.unitText === '' && r.unitText !== undefined) out.unitText = r.unitText;
+    } else
+      out.issues.push({ code: 'range-unparseable', message: `"${t}" is not a reference range we can read` });
+    return;
   }
   if (!HAS_DIGIT.test(t)) {
     if (out.unitText === '' && isUnitText(inner, ctx)) out.unitText = inner;

@@ -222,6 +222,21 @@ export const METHOD_PARTS = /[^(),;/]+/g;
 export const END_OF_REPORT =
   /end\sof\s(?:the\s)?report|fin\sdu\scompte[\s-]rendu|fin\sdel\sinforme|ende\sdes\sbefundes|fim\sdo\slaudo|fim\sdo\srelatório|نهاية\sالتقرير/iu;
 
+/**
+ * A sex label before a range: words in six languages with an optional colon, or a single
+ * letter (M, F, H for "homme/hombre", W for "weiblich") with a required colon or equals sign.
+ */
+export const SEX_RANGE_LABEL =
+  /^(?:(?<label>males?|men|man|hommes?|hombres?|varón|varones|männer|mann|männlich|homens?|masculino|ذكور|ذكر|rijal|females?|women|woman|femmes?|mujer(?:es)?|frauen|frau|weiblich|mulher(?:es)?|feminino|إناث|أنثى)\s?[:=]?|(?<label2>[MFHW])\s?[:=])\s?/iu;
+/** A sex label standing alone (its colon was read as a column separator). */
+export const SEX_LABEL_ONLY =
+  /^(?:males?|men|man|hommes?|hombres?|varón|varones|männer|mann|männlich|homens?|masculino|ذكور|ذكر|females?|women|woman|femmes?|mujer(?:es)?|frauen|frau|weiblich|mulher(?:es)?|feminino|إناث|أنثى|[MFHW])$/iu;
+/** The label names the male range (anything else the SEX_RANGE_LABEL matched is female). */
+export const MALE_LABEL =
+  /^(?:males?|men|man|hommes?|hombres?|varón|varones|männer|mann|männlich|homens?|masculino|ذكور|ذكر|rijal|[MH])$/iu;
+/** Where one column holds both sexes' ranges: "M: 264-916; F: 8-48", "Men 10-40 / Women 5-20". */
+export const SEX_RANGE_SPLIT =
+  /\s?[;|]\s?|\s\/\s(?=(?:males?|men|hommes?|hombres?|männer|mann|homens?|females?|women|femmes?|mujer(?:es)?|frauen|frau|mulher(?:es)?|[MFHW]\s?[:=]))|\s(?=(?:males?|men|hommes?|hombres?|männer|homens?|females?|women|femmes?|mujeres|frauen|mulheres|[MFHW]\s?[:=])\s?[:=]?\s?\d)/iu;
 /** Brackets around a range: "(7,1 - 28,6)", "[2.0-6.8]", "{1-4}". */
 export const BRACKETED = /^[([{](?<inner>[^)\]}]*)[)\]}]$/;
 /** "low - high" with any dash or word separator, optionally followed by a unit. */

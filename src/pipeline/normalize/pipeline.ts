@@ -173,6 +173,7 @@ export function normalizeRead(read: ReadResult, opts: NormalizeOptions = {}): No
     c.kind === 'line' ? cleanLine(c.text) : `${c.name} ${c.value}`,
   );
   const ctx: ReportContext = { decimal: detectDecimalMark(cleaned), parsed: new Map() };
+  if (opts.sex !== undefined) ctx.sex = opts.sex;
   const resultLine = (line: string): boolean => {
     const p = parseCached(line, ctx, false);
     return p !== null && (p.range !== null || p.unitText !== '');
@@ -194,7 +195,6 @@ export function normalizeRead(read: ReadResult, opts: NormalizeOptions = {}): No
   const languages = detectLanguages(texts);
   if (languages.length > 0) report.languages = languages;
   if (texts.some((t) => SEMEN_REPORT.test(t))) ctx.specimen = 'semen';
-  if (opts.sex !== undefined) ctx.sex = opts.sex;
 
   // 2. Parse each candidate into a raw result. Text layouts carry state from line to line: the
   // table header (a lower-reference-limit column), the heading above a "Result:" line, a
@@ -264,7 +264,12 @@ export function normalizeRead(read: ReadResult, opts: NormalizeOptions = {}): No
       const label = RANGE_LINE.exec(next.text);
       if (label) {
         const rangeText = next.text.slice(label[0].length);
-        const r = parseRangeText(rangeText, { decimal: ctx.decimal, isUnit, matchMethod });
+        const r = parseRangeText(rangeText, {
+          decimal: ctx.decimal,
+          isUnit,
+          matchMethod,
+          ...(ctx.sex ? { sex: ctx.sex } : {}),
+        });
         if (r !== null) raw.range = r;
         else
           raw.issues.push({
@@ -381,6 +386,7 @@ function qualitativeLine(
 /** Parse a line once per report and context (the result is not mutated by callers). */
 function parseCached(text: string, ctx: ReportContext, lowerLimitColumn: boolean): ParsedLine | null {
   const lctx: LineContext = { decimal: ctx.decimal, lowerLimitColumn, isUnit, matchMethod };
+  if (ctx.sex !== undefined) lctx.sex = ctx.sex;
   if (lowerLimitColumn) return parseResultLine(text, lctx);
   let p = ctx.parsed.get(text);
   if (p === undefined) {
@@ -451,6 +457,7 @@ function rawFromFields(c: FieldsCandidate, ctx: ReportContext): RawResult | null
     isUnit,
     matchMethod,
   };
+  if (ctx.sex !== undefined) lctx.sex = ctx.sex;
   const issues: LineIssue[] = [];
   let valueText = c.value;
   let value: number | null = null;
