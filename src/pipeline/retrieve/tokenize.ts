@@ -13,6 +13,7 @@
  * digits, nothing else); `mode: 'biomedical'` is everything above.
  */
 import { porter2 } from './porter2.js';
+import { americanSpelling } from './spelling.js';
 import { stopWordSet, type StopWordList } from './stopwords.js';
 
 /** How text becomes terms. Recorded with every search result (no silent defaults). */
@@ -203,13 +204,18 @@ function stemCached(token: string): string {
   return s;
 }
 
-/** Surface tokens → index terms: stop words out, then stemming. */
-export function toTerms(tokens: readonly string[], options: Omit<AnalyzerOptions, 'mode'>): string[] {
+/**
+ * Surface tokens → index terms: stop words out, then (biomedical mode) British spellings made
+ * American, then stemming.
+ */
+export function toTerms(tokens: readonly string[], options: AnalyzerOptions): string[] {
   const stop = stopWordSet(options.stopWords);
+  const us = options.mode === 'biomedical';
   const out: string[] = [];
   for (const t of tokens) {
     if (stop.has(t)) continue;
-    out.push(options.stem === 'porter2' ? stemCached(t) : t);
+    const w = us ? americanSpelling(t) : t;
+    out.push(options.stem === 'porter2' ? stemCached(w) : w);
   }
   return out;
 }
