@@ -147,6 +147,17 @@ describe('normalizeLabReport', () => {
     expect(unknown.warnings.map((w) => w.code)).toContain('range-unparseable');
   });
 
+  it('drops a structured result whose name or method carries an identifier', async () => {
+    const r = await normalizeLabReport({
+      resourceType: 'Observation',
+      code: { text: 'AMH per Dr. Alan Grant' },
+      valueQuantity: { value: 1.2, unit: 'ng/mL' },
+    });
+    expect(r.observations).toEqual([]);
+    expect(JSON.stringify(r)).not.toMatch(/Alan|Grant/);
+    expect(r.warnings[0]).toMatchObject({ code: 'deidentified', details: { counts: { name: 1 } } });
+  });
+
   it('emits one deidentified issue with counts and no identifier', async () => {
     const r = await normalizeLabReport(
       'Name: Jane Q. Public    DOB: 02/03/1990\nMRN: 99887766\nFSH  6.5  IU/L  3.5 - 12.5\n',

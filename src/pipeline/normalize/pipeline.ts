@@ -416,7 +416,17 @@ function deidentifyFields(c: FieldsCandidate, deid: DeidCounts): FieldsCandidate
     for (const [k, v] of Object.entries(probe)) countInto(deid, k as keyof DeidCounts, v);
     return null;
   }
-  const text = deidentifyLine(c.text, deid, { isResultLine: () => false });
+  // A name, unit or method holding an identifier (a titled name in a FHIR code.text, a phone in a
+  // method column) is not trusted: the candidate is dropped, the identifier counted.
+  const notResult = { isResultLine: (): boolean => false };
+  for (const field of [c.name, c.unit, c.method ?? '', c.range ?? '']) {
+    const probeField: DeidCounts = {};
+    if (deidentifyLine(field, probeField, notResult) !== field) {
+      for (const [k, v] of Object.entries(probeField)) countInto(deid, k as keyof DeidCounts, v);
+      return null;
+    }
+  }
+  const text = deidentifyLine(c.text, deid, notResult);
   return text === c.text ? c : { ...c, text };
 }
 
