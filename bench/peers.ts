@@ -13,13 +13,14 @@
  * Query times: every test query once to warm up, then `rounds` timed passes; p50/p99 are over
  * all timed samples, measured around the engine's search call including query parsing.
  *
- *   npm run build && npm run bench:peers [-- --quick]
- * Standalone it prints the section and writes bench/results/peers.json; bench/run.ts imports `run`.
+ *   npm run build && npm run bench:peers [-- --quick] [-- --data BEIR_DIR]
+ * Standalone it prints the section and writes bench/results/peers.json (peers-<folder>.json for
+ * another BEIR folder); bench/run.ts imports `run`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -212,9 +213,9 @@ function forceGc(): () => Promise<void> {
 }
 
 /** Child process: measure one engine and print its EngineResult as JSON on stdout. */
-async function child(name: EngineName, rounds: number): Promise<void> {
+async function child(name: EngineName, rounds: number, dataDir: string): Promise<void> {
   const gc = forceGc();
-  const data = loadBeir(join(SHARED_DATA_DIR, 'scifact'), 'test');
+  const data = loadBeir(dataDir, 'test');
   const engine = engines()[name];
   await gc();
   const m0 = process.memoryUsage();
@@ -305,17 +306,29 @@ export function publishedBaselines(text: string): Array<{ run: string; ndcg10: n
 const f = (v: number, d: number): string => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
 /** Run every engine in its own process and build the section. */
-export async function run(opts: BenchOptions): Promise<BenchSection[]> {
+/** The default data: SciFact, the set the issue's targets are stated on. */
+export const DEFAULT_DATA_DIR = join(SHARED_DATA_DIR, 'scifact');
+
+/**
+ * Run every engine in its own process and build the section. `dataDir` is any BEIR folder
+ * (default SciFact); the published-figure rows are shown for SciFact only.
+ */
+export async function run(opts: BenchOptions, dataDir: string = DEFAULT_DATA_DIR): Promise<BenchSection[]> {
+  const isSciFact = dataDir === DEFAULT_DATA_DIR;
   const rounds = opts.quick ? 1 : 5;
   const self = fileURLToPath(import.meta.url);
   const results: EngineResult[] = [];
   const failures: Array<{ engine: string; error: string }> = [];
   for (const name of ENGINES) {
     process.stderr.write(`bench peers: ${name}…\n`);
-    const r = spawnSync(process.execPath, [self, '--engine', name, '--rounds', String(rounds)], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 2 ** 20,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [self, '--engine', name, '--rounds', String(rounds), '--data', dataDir],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 2 ** 20,
+      },
+    );
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status === 0 && line.startsWith('{')) results.push(JSON.parse(line) as EngineResult);
     else
@@ -325,7 +338,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
       });
   }
   const baselinesPath = join(SHARED_DATA_DIR, 'BASELINES.md');
-  const published = existsSync(baselinesPath) ? publishedBaselines(readFileSync(baselinesPath, 'utf8')) : [];
+  const published =
+    isSciFact && existsSync(baselinesPath) ? publishedBaselines(readFileSync(baselinesPath, 'utf8')) : [];
   const fts = results.find((x) => x.engine === 'sqlite-fts5');
   const rows = results.map(
     (x) =>
@@ -337,7 +351,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
   const ratio = ours !== undefined && fts !== undefined ? fts.p50Ms / ours.p50Ms : NaN;
   const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
   const markdown = [
-    `SciFact (BEIR) test split: ${results[0]?.docs ?? '?'} documents, ${results[0]?.queries ?? '?'} queries, top 100 per query.`,
+    `${isSciFact ? 'SciFact (BEIR)' : dataDir} test split: ${results[0]?.docs ?? '?'} documents, ${results[0]?.queries ?? '?'} queries, top 100 per query.`,
     '',
     '| engine | index ms | query p50 ms | query p99 ms | nDCG@10 | Recall@100 | memory Δ MB (heap / external / RSS) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -353,8 +367,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
   ].join('\n');
   return [
     {
-      id: 'peers',
-      title: 'Retrieval peers on SciFact',
+      id: isSciFact ? 'peers' : `peers-${basename(dataDir)}`,
+      title: isSciFact ? 'Retrieval peers on SciFact' : `Retrieval peers on ${dataDir}`,
       markdown,
       data: { rounds, results, failures, published, fts5OverOursP50: ratio },
     },
@@ -369,10 +383,18 @@ async function main(): Promise<void> {
     if (!(ENGINES as readonly string[]).includes(name))
       throw new Error(`unknown engine "${name}"; known: ${ENGINES.join(', ')}`);
     const r = args.indexOf('--rounds');
-    await child(name, r >= 0 ? Math.max(1, Number(args[r + 1])) : 1);
+    const d = args.indexOf('--data');
+    await child(
+      name,
+      r >= 0 ? Math.max(1, Number(args[r + 1])) : 1,
+      d >= 0 ? args[d + 1]! : DEFAULT_DATA_DIR,
+    );
     return;
   }
-  const sections = await run({ quick: args.includes('--quick') });
+  const d = args.indexOf('--data');
+  const dataDir = d >= 0 ? args[d + 1] : undefined;
+  if (d >= 0 && dataDir === undefined) throw new Error('--data needs a BEIR folder');
+  const sections = await run({ quick: args.includes('--quick') }, dataDir ?? DEFAULT_DATA_DIR);
   mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
   for (const s of sections) {
     process.stdout.write(`## ${s.title}\n\n${s.markdown}\n`);
