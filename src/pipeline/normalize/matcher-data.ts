@@ -91,7 +91,16 @@ export type LabLine = z.infer<typeof LineSchema>;
 /** Read a JSONL file, validating each line; errors name the file and line number. */
 export function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
   const out: T[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(e)})`,
+    );
+  }
+  const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     let raw: unknown;

@@ -44,7 +44,7 @@ export function register(program: Command): void {
         });
       } catch (e) {
         const msg = (e as Error).message;
-        if (/ENOENT|not valid JSON|unknown analyte|duplicate line id|:\d+:/.test(msg))
+        if (/no such file|cannot read|not valid JSON|unknown analyte|duplicate line id|:\d+:/.test(msg))
           throw new CliError(msg);
         throw e;
       }
