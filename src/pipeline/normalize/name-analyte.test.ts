@@ -306,9 +306,11 @@ describe('catastrophic backtracking', () => {
 });
 
 describe('MIMIC lab labels (../shared/data/lab_tests, English, real)', () => {
-  const file = join(SHARED_DATA_DIR, 'lab_tests', 'mimic4_demo_d_labitems.csv');
-  if (!existsSync(file)) {
-    it.skip(`SKIPPED LOUDLY: ${file} is absent — real lab labels not tested`, () => {});
+  const files = ['mimic4_demo_d_labitems.csv', 'mimic3_demo_d_labitems.csv'].map((f) =>
+    join(SHARED_DATA_DIR, 'lab_tests', f),
+  );
+  if (!files.every((f) => existsSync(f))) {
+    it.skip(`SKIPPED LOUDLY: ${files.join(' or ')} absent — real lab labels not tested`, () => {});
     return;
   }
   // Our annotation of the MIMIC labels that are analytes of ours (blood/serum labels).
@@ -342,35 +344,39 @@ describe('MIMIC lab labels (../shared/data/lab_tests, English, real)', () => {
     'Anti-Microsomal Antibodies': 'anti-tpo',
     'Anti-Microsomal Antibody': 'anti-tpo',
   };
-  const rows = readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => {
-      // itemid,label,fluid,category,loinc — labels may be quoted and contain commas
-      const m = /^(\d+),("(?:[^"]|"")*"|[^,]*),([^,]*),/.exec(line);
-      return m ? { label: m[2]!.replace(/^"|"$/g, '').replace(/""/g, '"'), fluid: m[3]! } : null;
-    })
-    .filter((r): r is { label: string; fluid: string } => r !== null);
+  // MIMIC-IV: itemid,label,fluid,…; MIMIC-III demo: row_id,itemid,label,fluid,… (labels may be quoted)
+  const rows = files.flatMap((file, i) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => {
+        const m = (
+          i === 0 ? /^(\d+),("(?:[^"]|"")*"|[^,]*),([^,]*),/ : /^\d+,(\d+),("(?:[^"]|"")*"|[^,]*),([^,]*),/
+        ).exec(line);
+        return m ? { label: m[2]!.replace(/^"|"$/g, '').replace(/""/g, '"'), fluid: m[3]! } : null;
+      })
+      .filter((r): r is { label: string; fluid: string } => r !== null),
+  );
 
   it('names every MIMIC label that is one of our analytes correctly', () => {
     for (const [label, id] of Object.entries(ours)) {
       expect(
         rows.some((r) => r.label === label),
-        `label "${label}" in the file`,
+        `label "${label}" in the files`,
       ).toBe(true);
       expect(name(label, 'blood'), label).toBe(id);
     }
   });
 
-  it('names no other MIMIC label (1,600 real lab names: zero wrong analytes)', () => {
+  it('names no other MIMIC label (about 2,400 real lab names: zero wrong analytes)', () => {
     const wrong: string[] = [];
     for (const r of rows) {
       if (r.label in ours) continue;
       const got = name(r.label, r.fluid);
       if (got !== null) wrong.push(`${r.label} [${r.fluid}] → ${got}`);
     }
-    expect(rows.length).toBeGreaterThan(1000);
+    expect(rows.length).toBeGreaterThan(2000);
     expect(wrong).toEqual([]);
   });
 });
