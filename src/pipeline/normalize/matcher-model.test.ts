@@ -38,6 +38,20 @@ describe('features', () => {
     expect(features(analyzeName('free T4', t))).toEqual(free);
   });
 
+  it('hash character n-grams exactly as fnv1a("c" + gram) (the stored model depends on it)', () => {
+    const t = getTerminology();
+    for (const text of ['Anti Mullerian Hormone', 'T4 libre', 'هرمون مضاد مولر', 'x']) {
+      const an = analyzeName(text, t);
+      const padded = ' ' + an.all.join(' ') + ' ';
+      const grams = new Set<number>();
+      for (let n = 2; n <= 4; n++)
+        for (let i = 0; i + n <= padded.length; i++)
+          grams.add(fnv1a('c' + padded.slice(i, i + n)) % (1 << 18));
+      const f = new Set(features(an));
+      for (const g of grams) expect(f.has(g), text).toBe(true);
+    }
+  });
+
   it('softmax is shift-invariant and sharpens with lower temperature', () => {
     const z = Float64Array.from([1, 2, 3]);
     const p1 = softmax(z, 3, 1);

@@ -42,8 +42,20 @@ export function features(analysis: NameAnalysis): number[] {
   const add = (f: string): void => {
     set.add(fnv1a(f) % FEATURE_DIMS);
   };
+  // Character 2–4-grams, hashed incrementally: the same value as fnv1a('c' + gram) without
+  // building the substrings (this is the matcher's hot loop).
   const text = ' ' + analysis.all.join(' ') + ' ';
-  for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= text.length; i++) add('c' + text.slice(i, i + n));
+  let hc = 0x811c9dc5;
+  hc ^= 99; // 'c'
+  hc = Math.imul(hc, 0x01000193);
+  for (let i = 0; i < text.length; i++) {
+    let h = hc;
+    for (let k = 0; k < 4 && i + k < text.length; k++) {
+      h ^= text.charCodeAt(i + k);
+      h = Math.imul(h, 0x01000193);
+      if (k >= 1) set.add((h >>> 0) % FEATURE_DIMS);
+    }
+  }
   const w = analysis.all;
   for (let i = 0; i < w.length; i++) {
     add('w' + w[i]);
