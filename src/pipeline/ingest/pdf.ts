@@ -6,6 +6,7 @@
  * the same column structure as in a text report. A PDF with no text at all (a scan) is a
  * `pdf-no-text-layer` error; one pdfjs cannot open is `pdf-unreadable`.
  */
+import type * as PdfJs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { issue } from '../../domain/issues.js';
 import { failedRead, type LineCandidate, type ReadResult } from './types.js';
 
@@ -56,7 +57,8 @@ export function itemsToLines(items: readonly Item[]): string[] {
 
 /** Read the text layer of a PDF. */
 export async function readPdf(bytes: Uint8Array): Promise<ReadResult> {
-  let pdfjs: typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+  // Loaded on first use only (the type import above is erased): most reports are not PDFs.
+  let pdfjs: typeof PdfJs;
   try {
     pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   } catch (e) {

@@ -477,6 +477,7 @@ export const FILE_EXTENSION = /\.([A-Za-z0-9]{1,8})$/;
 /** PDF signature within the first bytes. */
 export const PDF_MAGIC = /^[\s\ufeff]{0,64}%PDF-/;
 /** HL7 v2: MSH (or a batch/file header) at the very start, after optional MLLP framing. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern detects
 export const HL7_START = /^[\s\u000b\ufeff]{0,16}(?:MSH|FHS|BHS)(?=[^A-Za-z0-9\s])/;
 /** An HL7 segment id at the start of a segment. */
 export const HL7_SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/;
@@ -490,8 +491,10 @@ export function hl7EscapePattern(escape: string): RegExp {
 /** Characters that cannot be HL7 delimiters (letters, digits, whitespace). */
 export const HL7_BAD_DELIMITER = /[A-Za-z0-9\s]/;
 /** MLLP framing characters around an HL7 message. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern detects
 export const MLLP_FRAME = /[\u000b\u001c]/g;
 /** Characters that mark binary content (C0 controls other than tab, CR, LF, FF, VT, ESC). */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern detects
 export const BINARY_CONTROL = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/g;
 /** The Unicode replacement character left by invalid UTF-8. */
 export const REPLACEMENT_CHAR = /\ufffd/g;
