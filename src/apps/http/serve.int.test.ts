@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import type { AuditRecord, Store } from '../../ports/store.js';
+import { KNOWLEDGE_DIR } from '../../paths.js';
+import { prepareDirectory } from './knowledge-sync.js';
 import { loadLoop, request, startServeProcess, type ServeProcess } from './processes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fertility-serve-'));
@@ -109,6 +111,39 @@ describe('fertility serve on SQLite', () => {
       JSON.parse((await request(p.url, { path: '/v1/profiles', headers: auth(keyB) })).body).items,
     ).toEqual([]);
     expect(await p.stop()).toBe(0);
+  });
+
+  it('runs several worker processes on one SQLite file; a published version reaches every worker', async () => {
+    const db = dbPath();
+    const p = await serve(['--db', db, '--workers', '2', '--log-level', 'warn']);
+    const health = async () =>
+      JSON.parse((await request(p.url, { path: '/healthz', headers: { connection: 'close' } })).body);
+    const before = (await health()).knowledge.version as string;
+    const stored = prepareDirectory(KNOWLEDGE_DIR).stored;
+    const referenced = new Set(stored.flatMap((e) => (e.supersedes as string[] | undefined) ?? []));
+    const drop = stored.find((e) => e.status === 'published' && !referenced.has(e.id as string));
+    const r = await request(p.url, {
+      path: '/v1/knowledge/reload',
+      body: JSON.stringify({ entries: stored.filter((e) => e !== drop) }),
+    });
+    expect(r.status, r.body).toBe(200);
+    const after = JSON.parse(r.body).version as string;
+    expect(after).not.toBe(before);
+    // Connections are spread over the workers: ten answers in a row on the new version, each
+    // on a fresh connection, mean every worker has swapped.
+    const t0 = performance.now();
+    let streak = 0;
+    while (streak < 10 && performance.now() - t0 < 10_000) {
+      streak = (await health()).knowledge.version === after ? streak + 1 : 0;
+    }
+    expect(streak).toBe(10);
+    expect(await p.stop()).toBe(0);
+    const store = await openStore(db);
+    try {
+      expect((await store.listKnowledgePublications()).map((x) => x.n)).toEqual([2, 1]); // the primary published once
+    } finally {
+      await store.close();
+    }
   });
 
   it('drains requests in flight on SIGTERM under load: every answer given is audited, none is cut off', async () => {

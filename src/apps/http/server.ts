@@ -41,8 +41,12 @@ export interface ServeOptions {
   /** pino level: fatal, error, warn, info (default), debug, silent. */
   logLevel?: string;
   drainTimeoutMs?: number;
-  /** Handle SIGTERM/SIGINT (default true; false when embedded, e.g. in a test process). */
-  signals?: boolean;
+  /**
+   * Handle SIGTERM/SIGINT (default true; false when embedded, e.g. in a test process). `worker`:
+   * a cluster worker, which drains on the first signal and ignores repeats (the primary and the
+   * terminal may both signal it), leaving forced exits to the primary.
+   */
+  signals?: boolean | 'worker';
 }
 
 /** A server that is listening. */
@@ -99,6 +103,28 @@ export function serviceLogger(level = 'info'): pino.Logger {
   );
 }
 
+/**
+ * Where to listen: `--host`, else 127.0.0.1 while no API key exists and 0.0.0.0 once one does.
+ * Refuses an address beyond loopback while no key exists.
+ */
+export async function resolveHost(
+  store: Store,
+  asked: string | undefined,
+): Promise<{ host: string; keysExist: boolean }> {
+  const keysExist = await store.hasAnyKey();
+  const host = asked ?? (keysExist ? '0.0.0.0' : '127.0.0.1');
+  if (!keysExist && !isLoopback(host)) {
+    throw new IssueError([
+      issue(
+        'forbidden',
+        `no API key exists yet, so this server listens on 127.0.0.1 only; create a key for each clinic before listening on ${host}`,
+        { path: 'host' },
+      ),
+    ]);
+  }
+  return { host: host === 'localhost' ? '127.0.0.1' : host, keysExist };
+}
+
 /** Start the service (see the module comment). Throws `IssueError` for bad options or an unusable store/bank. */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const port = opts.port ?? 8080;
@@ -115,18 +141,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     onBackgroundError: (e) => log.warn({ err: e.message }, 'store background fault'),
   });
   try {
-    const keysExist = await store.hasAnyKey();
-    let host = opts.host ?? (keysExist ? '0.0.0.0' : '127.0.0.1');
-    if (!keysExist && !isLoopback(host)) {
-      throw new IssueError([
-        issue(
-          'forbidden',
-          `no API key exists yet, so this server listens on 127.0.0.1 only; create a key for each clinic before listening on ${host}`,
-          { path: 'host' },
-        ),
-      ]);
-    }
-    if (host === 'localhost') host = '127.0.0.1';
+    const { host, keysExist } = await resolveHost(store, opts.host);
 
     const start = await startingKnowledge(store, knowledgeDir, {
       ...(opts.publishKnowledge ? { forcePublish: true } : {}),
@@ -207,8 +222,10 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       return shuttingDown;
     };
     if (opts.signals !== false) {
+      const worker = opts.signals === 'worker';
       const onSignal = (signal: NodeJS.Signals): void => {
         if (shuttingDown) {
+          if (worker) return; // the primary decides when waiting has gone on too long
           log.warn({ signal }, 'second signal: exiting without waiting');
           log.flush();
           process.exit(1);
@@ -227,4 +244,144 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     await store.close();
     throw e;
   }
+}
+
+/** What `fertility serve` prints once listening (stdout with `--json`, else a line on stderr). */
+export interface ListeningLine {
+  url: string;
+  store: string;
+  knowledgeVersion: string | null;
+  publication: number | null;
+  auth: 'none' | 'api-key';
+  workers: number;
+}
+
+/**
+ * `fertility serve`: one process, or with `workers > 1` a node:cluster primary and that many
+ * worker processes sharing the port. Resolves with the exit code after a graceful shutdown.
+ *
+ * Why workers: answering is CPU-bound and one Node process uses one core. Workers are ordinary
+ * replicas of the service on one store (on SQLite: a few processes on one file, which the store
+ * supports; knowledge publications reach the other workers through `Store.subscribe`). The
+ * primary opens the store only to check the listening rule and to publish the knowledge
+ * directory when nothing is published yet, so that workers never race to publish it.
+ */
+export async function runServe(
+  opts: ServeOptions & { workers?: number },
+  announce: (line: ListeningLine) => void,
+): Promise<number> {
+  const workers = opts.workers ?? 1;
+  const { default: cluster } = await import('node:cluster');
+  if (cluster.isWorker) {
+    // A worker: the primary already published; it signals this process directly.
+    const server = await startServer({ ...opts, publishKnowledge: false, signals: 'worker' });
+    const code = await server.done;
+    // The IPC channel to the primary would keep this process alive.
+    process.exit(code);
+  }
+  if (workers <= 1) {
+    const server = await startServer(opts);
+    const kb = server.app.knowledge.publication;
+    announce({
+      url: server.url,
+      store: server.store.location,
+      knowledgeVersion: kb?.version ?? null,
+      publication: kb?.n ?? null,
+      auth: (await server.store.hasAnyKey()) ? 'api-key' : 'none',
+      workers: 1,
+    });
+    return server.done;
+  }
+  return runPrimary(opts, workers, announce, cluster);
+}
+
+async function runPrimary(
+  opts: ServeOptions,
+  workers: number,
+  announce: (line: ListeningLine) => void,
+  cluster: typeof import('node:cluster').default,
+): Promise<number> {
+  const log = serviceLogger(opts.logLevel ?? 'info');
+  const knowledgeDir = opts.knowledgeDir ?? configFromEnv().knowledgeDir ?? KNOWLEDGE_DIR;
+  const store = await openStore(opts.db ?? process.env.FERTILITY_DB);
+  let prepared: { host: string; keysExist: boolean; publication: { version: string; n: number } };
+  try {
+    const { host, keysExist } = await resolveHost(store, opts.host);
+    const start = await startingKnowledge(store, knowledgeDir, {
+      ...(opts.publishKnowledge ? { forcePublish: true } : {}),
+      publishedBy: 'serve',
+    });
+    prepared = { host, keysExist, publication: start.publication };
+  } finally {
+    await store.close();
+  }
+
+  let stopping = false;
+  const exitCodes: number[] = [];
+  const listening = new Set<number>();
+  let announced = false;
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((r) => (resolveDone = r));
+  let firstPort = opts.port ?? 8080;
+
+  const fork = (): void => {
+    cluster.fork();
+  };
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker.id);
+    firstPort = address.port;
+    if (!announced && listening.size >= workers) {
+      announced = true;
+      const host = prepared.host;
+      announce({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${firstPort}`,
+        store: store.location,
+        knowledgeVersion: prepared.publication.version,
+        publication: prepared.publication.n,
+        auth: prepared.keysExist ? 'api-key' : 'none',
+        workers,
+      });
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) {
+      exitCodes.push(code ?? (signal ? 1 : 0));
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        log.info({ codes: exitCodes }, 'all workers stopped');
+        log.flush();
+        resolveDone(exitCodes.every((c) => c === 0) ? 0 : 1);
+      }
+      return;
+    }
+    if (!announced) {
+      // A worker that dies before the service is up will not do better on a retry (bad options,
+      // unusable store): give up, with its stderr already on ours.
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolveDone(code ?? 1);
+      exitCodes.push(code ?? 1);
+      return;
+    }
+    log.error({ worker: worker.process.pid, code, signal }, 'worker exited unexpectedly; starting another');
+    setTimeout(fork, 1000).unref();
+  });
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: stopping workers without waiting');
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+      return;
+    }
+    stopping = true;
+    log.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'shutting down workers');
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  for (let i = 0; i < workers; i++) fork();
+  const code = await done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  return code;
 }

@@ -1,10 +1,11 @@
 /**
  * @module apps/cli/commands/serve
- * `fertility serve [--port N] [--host H] [--db URL] [--knowledge DIR]`: the HTTP API and the
- * clinician web UI (contracts §8). Embedded SQLite under `.data/` by default; `--db postgres://…`
- * for several replicas on one PostgreSQL. Logs are JSON lines on stderr; with `--json` one line
- * `{ "url", "store", "knowledgeVersion", "publication", "auth" }` is printed on stdout once
- * listening (for scripts and tests). Returns after SIGTERM/SIGINT once requests have drained.
+ * `fertility serve [--port N] [--host H] [--db URL] [--knowledge DIR] [--workers N]`: the HTTP
+ * API and the clinician web UI (contracts §8). Embedded SQLite under `.data/` by default;
+ * `--db postgres://…` for several replicas on one PostgreSQL. Logs are JSON lines on stderr; with
+ * `--json` one line `{ "url", "store", "knowledgeVersion", "publication", "auth", "workers" }` is
+ * printed on stdout once listening (for scripts and tests). Returns after SIGTERM/SIGINT once
+ * requests have drained (see `apps/http/server.ts`).
  */
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../io.js';
@@ -18,6 +19,7 @@ interface ServeCliOptions {
   kbAdmin?: string[];
   logLevel: string;
   drainTimeout: string;
+  workers: string;
   json?: boolean;
 }
 
@@ -52,36 +54,27 @@ export function register(program: Command): void {
     )
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
     .option('--drain-timeout <ms>', 'longest wait for requests in flight on SIGTERM', '30000')
+    .option('--workers <n>', 'worker processes sharing the port (answering is CPU-bound: one per core)', '1')
     .option('--json', 'print one JSON line on stdout when listening')
     .action(async (o: ServeCliOptions) => {
-      const { startServer } = await import('../../http/server.js');
-      const server = await startServer({
-        port: integer(o.port, 'port', 0, 65535),
-        drainTimeoutMs: integer(o.drainTimeout, 'drain-timeout', 0, 600_000),
-        logLevel: o.logLevel,
-        ...(o.host !== undefined ? { host: o.host } : {}),
-        ...(o.db !== undefined ? { db: o.db } : {}),
-        ...(o.knowledge !== undefined ? { knowledgeDir: o.knowledge } : {}),
-        ...(o.publishKnowledge ? { publishKnowledge: true } : {}),
-        ...(o.kbAdmin ? { knowledgeAdmins: o.kbAdmin } : {}),
-      });
-      const kb = server.app.knowledge.publication;
-      if (o.json) {
-        process.stdout.write(
-          JSON.stringify({
-            url: server.url,
-            store: server.store.location,
-            knowledgeVersion: kb?.version ?? null,
-            publication: kb?.n ?? null,
-            auth: (await server.store.hasAnyKey()) ? 'api-key' : 'none',
-          }) + '\n',
-        );
-      } else {
-        process.stderr.write(
-          `fertility: serving on ${server.url} (${server.store.location}); Ctrl-C to stop\n`,
-        );
-      }
-      const code = await server.done;
+      const { runServe } = await import('../../http/server.js');
+      const code = await runServe(
+        {
+          port: integer(o.port, 'port', 0, 65535),
+          drainTimeoutMs: integer(o.drainTimeout, 'drain-timeout', 0, 600_000),
+          workers: integer(o.workers, 'workers', 1, 64),
+          logLevel: o.logLevel,
+          ...(o.host !== undefined ? { host: o.host } : {}),
+          ...(o.db !== undefined ? { db: o.db } : {}),
+          ...(o.knowledge !== undefined ? { knowledgeDir: o.knowledge } : {}),
+          ...(o.publishKnowledge ? { publishKnowledge: true } : {}),
+          ...(o.kbAdmin ? { knowledgeAdmins: o.kbAdmin } : {}),
+        },
+        (line) => {
+          if (o.json) process.stdout.write(JSON.stringify(line) + '\n');
+          else process.stderr.write(`fertility: serving on ${line.url} (${line.store}); Ctrl-C to stop\n`);
+        },
+      );
       if (code !== 0) process.exitCode = code;
     });
 }
