@@ -58,6 +58,12 @@ import { staticFile } from './static.js';
 
 /** Where the clinician web UI lives (served at `/`). */
 export const WEB_STATIC_DIR = join(PROJECT_ROOT, 'src', 'apps', 'web', 'static');
+/**
+ * Where `npm run build` puts the web UI's compiled modules (`src/apps/web/*.ts`), served at
+ * `/app/`: the HTML and CSS are files in {@link WEB_STATIC_DIR}, the scripts are TypeScript
+ * compiled with the rest of the project (build output is never committed).
+ */
+export const WEB_MODULES_DIR = join(PROJECT_ROOT, 'dist', 'src', 'apps', 'web');
 
 /** Settings of the HTTP app (all optional). */
 export interface AppConfig {
@@ -74,6 +80,8 @@ export interface AppConfig {
   knowledgeDir?: string;
   /** The folder served at `/`; `null` serves no UI. Default {@link WEB_STATIC_DIR}. */
   staticDir?: string | null;
+  /** The UI's compiled modules, served at `/app/` (only with a `staticDir`). Default {@link WEB_MODULES_DIR}. */
+  webModulesDir?: string;
   /** Default time limit of a request (ms); routes may set their own. Default 10 s. */
   timeoutMs?: number;
   /** API version shown in the OpenAPI document. */
@@ -340,7 +348,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const f = failureFrom(error, request.id);
+    const limit = request.routeOptions.bodyLimit;
+    const f = failureFrom(error, request.id, limit !== undefined ? { bodyLimit: limit } : {});
     if (f.status >= 500 && f.body.error.code === 'internal-error') {
       // A bug: log where it happened (the stack), not the message, which may quote input.
       const e = error as Error;
@@ -667,6 +676,29 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
   });
 
+  // ── prakriti ──────────────────────────────────────────────────────────────────────────────
+  route(ROUTES.prakritiQuestionnaire, async () => {
+    const { loadPrakriti } = await import('../../pipeline/profile/prakriti.js');
+    const { questionnaire: q, correlates } = loadPrakriti();
+    return {
+      body: {
+        id: q.id,
+        name: q.name,
+        version: q.version,
+        validated: q.validated,
+        minAnsweredFraction: q.scoring.minAnsweredFraction,
+        disclaimer: correlates.disclaimer,
+        // Weights are not sent: knowing which dosha an option scores would steer the answers.
+        items: q.items.map((i) => ({
+          id: i.id,
+          label: i.label,
+          ...(i.appliesTo !== undefined ? { appliesTo: i.appliesTo } : {}),
+          options: i.options.map((o) => ({ id: o.id, label: o.label })),
+        })),
+      },
+    };
+  });
+
   // ── operations ────────────────────────────────────────────────────────────────────────────
   route(ROUTES.health, async () => {
     const snap = engine.knowledge();
@@ -737,6 +769,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
     app.get('/', serveStatic);
     app.get('/*', serveStatic);
+    // The UI's scripts: TypeScript compiled by `npm run build` into dist/ (see WEB_MODULES_DIR).
+    // Only `.js` and source maps are served from there.
+    const modulesDir = config.webModulesDir ?? WEB_MODULES_DIR;
+    app.get('/app/*', async (request, reply) => {
+      const path = (request.url.split('?')[0] ?? '').slice('/app'.length);
+      if (!/\.js(\.map)?$/.test(path)) {
+        throw new IssueError([issue('not-found', `no such page: ${path.slice(0, 200)}`)]);
+      }
+      if (!existsSync(modulesDir)) {
+        throw new IssueError([
+          issue(
+            'not-found',
+            'the web UI scripts are not built (dist/src/apps/web is missing): run npm run build',
+          ),
+        ]);
+      }
+      const inm = request.headers['if-none-match'];
+      const f = await staticFile(modulesDir, path, typeof inm === 'string' ? inm : undefined);
+      // Module imports carry no version in their URLs: revalidate every time (a 304 when
+      // unchanged) so that a rebuilt UI is never mixed with cached older modules.
+      f.headers['cache-control'] = 'no-cache';
+      void reply.code(f.status).headers(f.headers);
+      return reply.send(f.body ?? undefined);
+    });
   }
 
   let closed: Promise<void> | null = null;

@@ -281,6 +281,35 @@ export const VersionsQuerySchema = z.strictObject({
     .describe('At most this many, newest first (default 100).'),
 });
 
+// ── prakriti ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The Prakriti questionnaire as a person answers it (for the web UI's intake form): items and
+ * options with their ids and labels. The scoring weights are left out on purpose: showing which
+ * dosha an option points to would steer the answers.
+ */
+export const PrakritiQuestionnaireSchema = named(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    version: z.string(),
+    validated: z.literal(false).describe("Always false: the engine's own descriptive instrument."),
+    minAnsweredFraction: z
+      .number()
+      .describe('Share of the items that apply to the person that must be answered for a score.'),
+    disclaimer: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        appliesTo: z.enum(['female', 'male']).optional().describe('Only asked of this partner.'),
+        options: z.array(z.object({ id: z.string(), label: z.string() })),
+      }),
+    ),
+  }),
+  'PrakritiQuestionnaire',
+);
+
 // ── operations ────────────────────────────────────────────────────────────────────────────────
 
 export const HealthSchema = named(
@@ -465,6 +494,16 @@ export const ROUTES = {
     auth: true,
     query: VersionsQuerySchema,
     responses: { 200: { description: 'Publications.', schema: VersionsSchema } },
+  },
+  prakritiQuestionnaire: {
+    method: 'GET',
+    url: '/v1/prakriti/questionnaire',
+    operationId: 'getPrakritiQuestionnaire',
+    summary:
+      'The Prakriti questionnaire items (ids and labels) that `prakriti.answers` of an intake refers to',
+    tag: 'profiles',
+    auth: true,
+    responses: { 200: { description: 'The questionnaire.', schema: PrakritiQuestionnaireSchema } },
   },
   health: {
     method: 'GET',
