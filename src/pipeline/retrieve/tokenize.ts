@@ -188,20 +188,18 @@ export function tokenize(text: string, options: Pick<AnalyzerOptions, 'mode'>): 
 }
 
 /**
- * Porter2 is deterministic, so stems are cached; the cache is bounded so that an adversarial
- * stream of distinct words cannot grow memory without limit.
+ * Spelling and stemming are deterministic per word, so their result is cached, one cache per
+ * combination of options; each cache is bounded so that an adversarial stream of distinct words
+ * cannot grow memory without limit.
  */
-const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
+const termCaches = new Map<string, Map<string, string>>();
+const TERM_CACHE_LIMIT = 200_000;
 
-function stemCached(token: string): string {
-  let s = stemCache.get(token);
-  if (s === undefined) {
-    s = porter2(token);
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemCache.set(token, s);
-  }
-  return s;
+function termCache(us: boolean, stem: AnalyzerOptions['stem']): Map<string, string> {
+  const key = `${us ? 'us' : 'as-written'}/${stem}`;
+  let cache = termCaches.get(key);
+  if (cache === undefined) termCaches.set(key, (cache = new Map()));
+  return cache;
 }
 
 /**
@@ -211,11 +209,19 @@ function stemCached(token: string): string {
 export function toTerms(tokens: readonly string[], options: AnalyzerOptions): string[] {
   const stop = stopWordSet(options.stopWords);
   const us = options.mode === 'biomedical';
+  if (!us && options.stem === 'none') return tokens.filter((t) => !stop.has(t));
+  const cache = termCache(us, options.stem);
   const out: string[] = [];
   for (const t of tokens) {
     if (stop.has(t)) continue;
-    const w = us ? americanSpelling(t) : t;
-    out.push(options.stem === 'porter2' ? stemCached(w) : w);
+    let term = cache.get(t);
+    if (term === undefined) {
+      const w = us ? americanSpelling(t) : t;
+      term = options.stem === 'porter2' ? porter2(w) : w;
+      if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
+      cache.set(t, term);
+    }
+    out.push(term);
   }
   return out;
 }
