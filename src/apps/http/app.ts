@@ -53,7 +53,7 @@ import {
 } from './knowledge-sync.js';
 import { createMetrics, type AppMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
-import { JSON_BODY_LIMIT, LAB_REPORT_LIMIT, ROUTES, type RouteSpec } from './schemas.js';
+import { JSON_BODY_LIMIT, LAB_REPORT_LIMIT, ROUTES, type RouteName, type RouteSpec } from './schemas.js';
 import { staticFile } from './static.js';
 
 /** Where the clinician web UI lives (served at `/`). */
@@ -84,6 +84,8 @@ export interface AppConfig {
   webModulesDir?: string;
   /** Default time limit of a request (ms); routes may set their own. Default 10 s. */
   timeoutMs?: number;
+  /** Time limits of particular routes (ms), overriding those of `ROUTES`. */
+  routeTimeoutsMs?: Partial<Record<RouteName, number>>;
   /** API version shown in the OpenAPI document. */
   version?: string;
   /** Process metrics (RSS, heap, event loop) in /metrics. Default true. */
@@ -388,11 +390,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   /** Register one route of `ROUTES` with validation, authentication and rendering. */
   function route<S extends RouteSpec>(spec: S, handler: (ctx: Ctx<S>) => Promise<Reply>): void {
     const rawTypes = new Set(spec.body?.raw ?? []);
+    const name = (Object.keys(ROUTES) as RouteName[]).find((k) => ROUTES[k] === (spec as RouteSpec));
+    const timeout = (name !== undefined ? config.routeTimeoutsMs?.[name] : undefined) ?? spec.timeoutMs;
     app.route({
       method: spec.method,
       url: spec.url,
       bodyLimit: spec.bodyLimit ?? JSON_BODY_LIMIT,
-      ...(spec.timeoutMs !== undefined ? { handlerTimeout: spec.timeoutMs } : {}),
+      ...(timeout !== undefined ? { handlerTimeout: timeout } : {}),
       handler: async (request, reply) => {
         const caller = spec.auth ? await auth.authenticate(request.headers.authorization) : null;
         if (caller) (request as FastifyRequest & { tenantId: string | null }).tenantId = caller.tenant.id;
@@ -434,7 +438,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
           rawBody: request.body,
           signal: request.signal,
         } as unknown as Ctx<S>;
-        return render(reply, await handler(ctx));
+        const result = await handler(ctx);
+        // Past the time limit fastify has already answered 504; the work finished anyway.
+        if (reply.sent) return reply;
+        return render(reply, result);
       },
     });
   }

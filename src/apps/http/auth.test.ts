@@ -16,6 +16,8 @@ let revoked: string;
 let localKey: string;
 
 type Res = Awaited<ReturnType<App['fastify']['inject']>>;
+// Assertions walk response JSON freely; its shapes are checked against the API schemas elsewhere.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (r: Res): any => JSON.parse(r.body);
 
 function call(method: 'GET' | 'POST', url: string, key: string | null, payload?: unknown): Promise<Res> {

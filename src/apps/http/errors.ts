@@ -111,22 +111,19 @@ const FASTIFY_CODES: Record<string, IssueCode> = {
 };
 
 /** A readable message for fastify's errors, which otherwise name internals. */
-function fastifyMessage(code: IssueCode, e: Error & { code?: string }): string {
-  switch (code) {
-    case 'input-too-large':
-      return `the request body exceeds this route's size limit (${e.message.replace(/^.*?(\d+).*$/, '$1')} bytes)`;
-    case 'unsupported-media-type':
-      return `unsupported Content-Type; ${e.message}`;
-    case 'input-empty':
-      return 'the body is empty but Content-Type says JSON; send a JSON object';
-    case 'timeout':
-      return 'the request took longer than the time limit for this route';
-    default:
-      // JSON syntax errors: fastify's message names the position, which helps and quotes nothing.
-      return e.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-        ? `the body is not valid JSON: ${e.message}`
-        : e.message;
+function fastifyMessage(
+  code: IssueCode,
+  e: Error & { code?: string },
+  bodyLimit: number | undefined,
+): string {
+  if (code === 'input-too-large') {
+    return `the request body exceeds this route's limit${bodyLimit !== undefined ? ` of ${bodyLimit} bytes` : ''}`;
   }
+  if (code === 'unsupported-media-type') return `unsupported Content-Type; ${e.message}`;
+  if (code === 'input-empty') return 'the body is empty but Content-Type says JSON; send a JSON object';
+  if (code === 'timeout') return 'the request took longer than the time limit for this route';
+  // JSON syntax errors: fastify's message names the position, which helps and quotes nothing.
+  return e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `the body is not valid JSON: ${e.message}` : e.message;
 }
 
 /**
@@ -135,14 +132,15 @@ function fastifyMessage(code: IssueCode, e: Error & { code?: string }): string {
  * bad input; anything else is a bug (`internal-error`, 500), whose message is not shown because
  * it may quote internals or input.
  */
-export function failureFrom(e: unknown, requestId: string): Failure {
+export function failureFrom(e: unknown, requestId: string, context: { bodyLimit?: number } = {}): Failure {
   if (e instanceof IssueError) return failureFromIssues(e.issues, requestId);
   const err = (e instanceof Error ? e : new Error(String(e))) as Error & {
     code?: string;
     statusCode?: number;
   };
   const mapped = err.code !== undefined ? FASTIFY_CODES[err.code] : undefined;
-  if (mapped) return failureFromIssues([issue(mapped, fastifyMessage(mapped, err))], requestId);
+  if (mapped)
+    return failureFromIssues([issue(mapped, fastifyMessage(mapped, err, context.bodyLimit))], requestId);
   if (err instanceof SyntaxError && err.statusCode === 400) {
     return failureFromIssues(
       [issue('input-invalid', `the body is not valid JSON: ${err.message}`)],

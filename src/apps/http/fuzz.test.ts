@@ -22,6 +22,14 @@ beforeAll(async () => {
     store,
     config: { processMetrics: false, staticDir: null },
   });
+  const created = await app.fastify.inject({
+    method: 'POST',
+    url: '/v1/profiles',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ female: { age: 36, tryingMonths: 20 }, male: { age: 38 } }),
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  storedId = (JSON.parse(created.body) as { id: string }).id;
 });
 afterAll(async () => {
   await app.close();

@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import { createEngine, type Engine } from '../../engine.js';
 import { KNOWLEDGE_DIR } from '../../paths.js';
-import type { ChatModel, ChatRequest, ChatResponse } from '../../ports/llm.js';
+import type { ChatModel, ChatResponse } from '../../ports/llm.js';
 import type { JsonObject, Store } from '../../ports/store.js';
 import { createApp, type App } from './app.js';
 import { prepareDirectory } from './knowledge-sync.js';
 import { calibratorForTests } from './testing.js';
 
 type Res = Awaited<ReturnType<App['fastify']['inject']>>;
+// Assertions walk response JSON freely; its shapes are checked against the API schemas elsewhere.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (r: Res): any => JSON.parse(r.body);
 
 /** A language model that answers only when the test lets it (to hold an answer in flight). */
@@ -25,7 +27,7 @@ class GatedModel implements ChatModel {
   release(): void {
     this.#open?.();
   }
-  async complete(_req: ChatRequest): Promise<ChatResponse> {
+  async complete(): Promise<ChatResponse> {
     this.calls++;
     this.#started?.();
     await this.#gate;
@@ -64,7 +66,8 @@ const reload = (body: unknown): Promise<Res> =>
     headers: { 'content-type': 'application/json' },
     payload: JSON.stringify(body),
   });
-const health = async (): Promise<any> => json(await app.fastify.inject({ method: 'GET', url: '/healthz' }));
+const health = async (): Promise<{ knowledge: { version: string; publication: number } }> =>
+  json(await app.fastify.inject({ method: 'GET', url: '/healthz' }));
 
 describe('POST /v1/knowledge/reload', () => {
   it('published the directory on start', async () => {
@@ -191,6 +194,42 @@ describe('POST /v1/knowledge/reload', () => {
       gated.release();
       await app2.close();
       await s2.close();
+    }
+  }, 30_000);
+
+  it('answers 504 timeout when an answer takes longer than its route allows, and keeps serving', async () => {
+    const gated = new GatedModel();
+    const e3 = await createEngine(
+      { synthesis: { mode: 'llm', llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'gated' } } },
+      { llm: gated, calibrator: { version: 'always-answer', threshold: 0.5, probability: () => 0.9 } },
+    );
+    const s3 = await openStore('sqlite::memory:');
+    const app3 = await createApp({
+      engine: e3,
+      store: s3,
+      config: { processMetrics: false, staticDir: null, routeTimeoutsMs: { ask: 200 } },
+    });
+    try {
+      const slow = await app3.fastify.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ question: 'Does smoking reduce fertility?' }),
+      });
+      expect(slow.statusCode, slow.body).toBe(504);
+      expect(JSON.parse(slow.body).error).toMatchObject({ code: 'timeout', retryable: true });
+      gated.release();
+      const fine = await app3.fastify.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ question: 'Does smoking reduce fertility?' }),
+      });
+      expect(fine.statusCode).toBe(200);
+    } finally {
+      gated.release();
+      await app3.close();
+      await s3.close();
     }
   }, 30_000);
 });

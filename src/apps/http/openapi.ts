@@ -124,7 +124,9 @@ export function buildOpenApi(info: { version: string }): JsonSchema {
   }) as { schemas: Record<string, JsonSchema> };
   const schemas: Record<string, JsonSchema> = {};
   for (const [id, js] of Object.entries(components.schemas)) {
-    const { $schema: _drop, $id: _id, ...rest } = js;
+    const rest = { ...js };
+    delete rest.$schema; // the document says which dialect once, for all schemas
+    delete rest.$id;
     schemas[id] = rest;
   }
   const paths: Record<string, Record<string, JsonSchema>> = {};

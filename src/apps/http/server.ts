@@ -14,6 +14,7 @@
  *   on open keep-alive connections meanwhile get 503 `shutting-down` (retryable). If draining
  *   takes longer than `drainTimeoutMs`, the remaining connections are cut and the code is 1.
  */
+import type { Cluster } from 'node:cluster';
 import { isIP } from 'node:net';
 import pino from 'pino';
 import { openStore } from '../../adapters/open-store.js';
@@ -299,7 +300,7 @@ async function runPrimary(
   opts: ServeOptions,
   workers: number,
   announce: (line: ListeningLine) => void,
-  cluster: typeof import('node:cluster').default,
+  cluster: Cluster,
 ): Promise<number> {
   const log = serviceLogger(opts.logLevel ?? 'info');
   const knowledgeDir = opts.knowledgeDir ?? configFromEnv().knowledgeDir ?? KNOWLEDGE_DIR;
