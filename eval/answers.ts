@@ -18,7 +18,16 @@ import type { Answer } from '../src/domain/answer.js';
 import { CalibratorArtifactSchema, calibratorFrom, type CalibratorArtifact } from '../src/pipeline/calibrate/calibrator.js';
 import { FEATURE_NAMES, featureVector, type Features } from '../src/pipeline/calibrate/features.js';
 import { fitLogistic, predictLogistic } from '../src/pipeline/calibrate/logistic.js';
-import { prepare } from '../src/pipeline/run.js';
+import { prepare, RERANK_TOP_N, type PipelineDeps } from '../src/pipeline/run.js';
+import {
+  PAIR_FEATURES,
+  pairVector,
+  relevanceModelFrom,
+  RelevanceArtifactSchema,
+  type PairFeatureName,
+  type RelevanceArtifact,
+  type RelevanceModel,
+} from '../src/pipeline/rerank/relevance.js';
 import { auroc, coverageCurve, expectedCalibrationError, reliabilityBins, type Scored } from './calibration-metrics.js';
 import { mean, ndcgAtK, recallAtK } from './metrics.js';
 import { drawChart } from './plot/chart.js';
@@ -39,17 +48,24 @@ export interface PreparedRow {
   features: Features | null;
   evidence: string[];
   ranked: string[];
+  pairs: Array<{ key: string; features: Record<PairFeatureName, number> }>;
   /** The candidate answer would be right: the question should be answered and an expected entry is in the top evidence. */
   supported: boolean;
 }
 
-export async function prepareRows(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout' | 'all'): Promise<PreparedRow[]> {
+export async function prepareRows(
+  engine: Engine,
+  set: QuestionSet,
+  split: 'fit' | 'heldout' | 'all',
+  opts: { only?: ReadonlySet<string>; deps?: PipelineDeps } = {},
+): Promise<PreparedRow[]> {
   const rows: PreparedRow[] = [];
   const serving = engine.internals.serving();
   for (const q of set.questions) {
     if (split !== 'all' && q.split !== split) continue;
+    if (opts.only && !opts.only.has(q.id)) continue;
     const facts = await engine.internals.factsFor(set.intake(q));
-    const p = prepare({ question: q.question, facts }, serving, engine.internals.deps);
+    const p = prepare({ question: q.question, facts }, serving, opts.deps ?? engine.internals.deps);
     const exp = expectedKeys(q);
     const evidence = p.evidence.map((e) => e.key);
     rows.push({
@@ -58,6 +74,7 @@ export async function prepareRows(engine: Engine, set: QuestionSet, split: 'fit'
       features: p.features,
       evidence,
       ranked: p.ranked,
+      pairs: p.pairs,
       supported: q.expected.status === 'answered' && evidence.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
     });
   }
@@ -84,30 +101,102 @@ export function chooseThreshold(
   return { threshold: best.threshold, answeredRate: best.answeredRate, abstainedRate: best.abstainedRate };
 }
 
+/** Labelled (question, candidate) pairs: positive when the candidate is an expected entry of a question that should be answered. */
+function labelledPairs(rows: readonly PreparedRow[]): { X: number[][]; y: number[] } {
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (const r of rows) {
+    if (r.guard !== null) continue;
+    const exp = r.q.expected.status === 'answered' ? expectedKeys(r.q) : new Set<string>();
+    for (const p of r.pairs) {
+      X.push(pairVector(p.features));
+      y.push(exp.has(p.key) ? 1 : 0);
+    }
+  }
+  return { X, y };
+}
+
+export function fitRelevance(rows: readonly PreparedRow[], l2: number): { model: ReturnType<typeof fitLogistic>; pairs: number; positives: number } {
+  const { X, y } = labelledPairs(rows);
+  if (y.filter((v) => v === 1).length < 5) throw new Error('too few relevant pairs to fit the re-ranker (need at least 5)');
+  return { model: fitLogistic([...PAIR_FEATURES], X, y, { l2 }), pairs: y.length, positives: y.filter((v) => v === 1).length };
+}
+
+/** Deterministic fold of a question id (0 … k−1). */
+export function foldOf(id: string, k: number): number {
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % k;
+}
+
+/** Fit the relevance re-ranker on the fitting questions (the engine must run without one: `relevance: null`). */
+export async function trainReranker(engine: Engine, set: QuestionSet, opts: { l2: number } = { l2: 1 }): Promise<RelevanceArtifact> {
+  if (engine.internals.deps.relevance !== null) throw new Error('train the re-ranker with an engine created with { relevance: null }');
+  const rows = await prepareRows(engine, set, 'fit');
+  const fitted = fitRelevance(rows, opts.l2);
+  const kb = engine.knowledge();
+  const artifact: RelevanceArtifact = {
+    kind: 'relevance-reranker',
+    version: `rel-${createHash('sha256').update(JSON.stringify({ w: fitted.model.weights, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
+    createdAt: new Date().toISOString(),
+    trainingData: {
+      path: 'eval/questions/questions.jsonl',
+      sha256: set.sha256,
+      questions: rows.filter((r) => r.guard === null).length,
+      pairs: fitted.pairs,
+    },
+    knowledgeVersion: kb.version,
+    topN: RERANK_TOP_N,
+    model: { features: fitted.model.features, mean: fitted.model.mean, std: fitted.model.std, weights: fitted.model.weights, l2: fitted.model.l2 },
+    fit: { positives: fitted.positives },
+  };
+  RelevanceArtifactSchema.parse(artifact);
+  return artifact;
+}
+
+/**
+ * Fit the confidence calibrator on the fitting questions. Its features depend on the re-ranker, which
+ * was fitted on those same questions; to keep them honest, each question's features come from a
+ * re-ranker fitted WITHOUT that question (k-fold, out-of-fold predictions).
+ */
 export async function trainCalibrator(
   engine: Engine,
   set: QuestionSet,
-  opts: { l2: number; targets: { answered: number; abstained: number } } = { l2: 1, targets: { answered: 0.9, abstained: 0.95 } },
+  opts: { l2: number; folds: number; targets: { answered: number; abstained: number } } = {
+    l2: 1,
+    folds: 5,
+    targets: { answered: 0.9, abstained: 0.95 },
+  },
 ): Promise<CalibratorArtifact> {
-  const rows = (await prepareRows(engine, set, 'fit')).filter((r) => r.guard === null && r.features);
-  if (rows.length < 20) throw new Error(`only ${rows.length} fitting questions reach the calibrator; need at least 20`);
-  const X = rows.map((r) => featureVector(r.features!));
-  const y = rows.map((r) => (r.supported ? 1 : 0));
+  const deps = engine.internals.deps;
+  const base = await prepareRows(engine, set, 'fit', { deps: { ...deps, relevance: null } });
+  const rows: PreparedRow[] = [];
+  for (let k = 0; k < opts.folds; k++) {
+    const train = base.filter((r) => foldOf(r.q.id, opts.folds) !== k);
+    const held = new Set(base.filter((r) => foldOf(r.q.id, opts.folds) === k).map((r) => r.q.id));
+    const fitted = fitRelevance(train, 1);
+    const model: RelevanceModel = relevanceModelFrom({ version: `fold-${k}`, topN: RERANK_TOP_N, model: fitted.model });
+    rows.push(...(await prepareRows(engine, set, 'fit', { only: held, deps: { ...deps, relevance: model } })));
+  }
+  const usable = rows.filter((r) => r.guard === null && r.features);
+  if (usable.length < 20) throw new Error(`only ${usable.length} fitting questions reach the calibrator; need at least 20`);
+  const X = usable.map((r) => featureVector(r.features!));
+  const y = usable.map((r) => (r.supported ? 1 : 0));
   const model = fitLogistic([...FEATURE_NAMES], X, y, { l2: opts.l2 });
-  const scoredRows = rows.map((r, i) => ({ p: predictLogistic(model, X[i]!), shouldAnswer: r.q.expected.status === 'answered' }));
+  const scoredRows = usable.map((r, i) => ({ p: predictLogistic(model, X[i]!), shouldAnswer: r.q.expected.status === 'answered' }));
   const th = chooseThreshold(scoredRows, opts.targets);
   const kb = engine.knowledge();
   const artifact: CalibratorArtifact = {
     kind: 'confidence-calibrator',
     version: `cal-${createHash('sha256').update(JSON.stringify({ w: model.weights, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
     createdAt: new Date().toISOString(),
-    trainingData: { path: 'eval/questions/questions.jsonl', sha256: set.sha256, questions: rows.length },
+    trainingData: { path: 'eval/questions/questions.jsonl', sha256: set.sha256, questions: usable.length },
     knowledgeVersion: kb.version,
     model: { features: model.features, mean: model.mean, std: model.std, weights: model.weights, l2: model.l2 },
     threshold: th.threshold,
     fit: {
-      rows: rows.length,
+      rows: usable.length,
       positives: y.filter((v) => v === 1).length,
+      folds: opts.folds,
+      relevanceFeatures: 'out-of-fold',
       answeredRateAnswerable: th.answeredRate,
       abstainedRateUnanswerable: th.abstainedRate,
       ece: expectedCalibrationError(scoredRows.map((r, i) => ({ confidence: r.p, right: y[i] === 1 }))),

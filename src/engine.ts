@@ -28,6 +28,7 @@ import { getUrgentGuard } from './pipeline/guard/urgent.js';
 import { buildProfile, profileFacts } from './pipeline/profile/index.js';
 import { recommendFor, type RecommendationItem } from './pipeline/recommend.js';
 import { KnowledgeIndex } from './pipeline/retrieve/knowledge.js';
+import { loadRelevanceModel, type RelevanceModel } from './pipeline/rerank/relevance.js';
 import { finish, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
@@ -101,6 +102,8 @@ export interface EngineAdapters {
   bank?: KnowledgeBank;
   /** Use this calibrator instead of the artifact (training, tests). */
   calibrator?: Calibrator;
+  /** Use this relevance re-ranker instead of the artifact; `null` for the heuristic order only (training). */
+  relevance?: RelevanceModel | null;
 }
 
 function scopeGeneralConcepts(): Set<string> {
@@ -141,6 +144,7 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
     scope: getScopeGuard((id) => vocabulary.has(id)),
     generalConcepts: scopeGeneralConcepts(),
     llm,
+    relevance: adapters.relevance === undefined ? loadRelevanceModel(config.calibration.relevancePath) : adapters.relevance,
   };
   const calibrator = adapters.calibrator ?? loadCalibrator(config.calibration.modelPath);
 

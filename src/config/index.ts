@@ -87,8 +87,13 @@ export const EngineConfigSchema = z.strictObject({
     .strictObject({
       /** The fitted confidence model (`fertility train calibrator`). */
       modelPath: z.string().default(join(MODELS_DIR, 'confidence-calibrator.json')),
+      /** The fitted relevance re-ranker (`fertility train reranker`). */
+      relevancePath: z.string().default(join(MODELS_DIR, 'relevance-reranker.json')),
     })
-    .default({ modelPath: join(MODELS_DIR, 'confidence-calibrator.json') }),
+    .default({
+      modelPath: join(MODELS_DIR, 'confidence-calibrator.json'),
+      relevancePath: join(MODELS_DIR, 'relevance-reranker.json'),
+    }),
 });
 
 export type EngineConfig = Readonly<z.infer<typeof EngineConfigSchema>>;

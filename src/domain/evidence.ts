@@ -32,7 +32,7 @@ export interface Evidence {
   /** Parent chunk text, for context when packing chunks. */
   parentText?: string;
   /** Scores through the pipeline (recorded in the audit). */
-  scores: { lexical: number; concept: number; fused: number; final: number };
+  scores: { lexical: number; concept: number; fused: number; final: number; relevance?: number };
   /** Whether the evidence is a specific, guideline-graded statement (used for ordering). */
   strengthRank: number;
 }

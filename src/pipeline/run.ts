@@ -15,13 +15,19 @@ import type { EngineConfig } from '../config/index.js';
 import type { ChatModel } from '../ports/llm.js';
 import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
-import { computeFeatures, type Features } from './calibrate/features.js';
+import { asksQuantity, computeFeatures, type Features } from './calibrate/features.js';
+import { pairFeatures, type PairFeatureName, type QuestionContext, type RelevanceModel } from './rerank/relevance.js';
+import { numbersIn } from './synthesize/claims.js';
+
+/** Candidates the learned re-ranker scores when no model says otherwise. */
+export const RERANK_TOP_N = 20;
 import type { Calibrator } from './calibrate/calibrator.js';
 import type { ScopeGuard } from './guard/scope.js';
 import type { UrgentGuard } from './guard/urgent.js';
 import { pack } from './pack/index.js';
 import { rerank } from './rerank/index.js';
 import { evaluateApplicability } from './rerank/applicability.js';
+import { englishTier, specificity } from '../terminology/english-words.js';
 import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
 import { findConflicts, synthesizeExtractive } from './synthesize/extractive.js';
 import { synthesizeWithLlm } from './synthesize/llm.js';
@@ -37,6 +43,8 @@ export interface PipelineDeps {
   /** Concepts that are not reproductive on their own (scope.yaml); they count less as evidence of coverage. */
   generalConcepts: ReadonlySet<string>;
   llm: ChatModel | null;
+  /** The learned relevance re-ranker; null before one is trained (heuristic order only). */
+  relevance: RelevanceModel | null;
 }
 
 /** One knowledge version and its index, taken once per request. */
@@ -63,7 +71,8 @@ export interface AnswerTrace {
   retrieval: RetrievalTrace | null;
   rerank: EngineConfig['rerank'];
   packing: EngineConfig['packing'];
-  candidates: Array<{ key: string; final: number; fused: number; applicability: string }>;
+  candidates: Array<{ key: string; final: number; fused: number; relevance?: number; applicability: string }>;
+  relevanceVersion: string | null;
   features: Features | null;
   probability: number | null;
   threshold: number | null;
@@ -78,6 +87,8 @@ export interface PreparedAnswer {
   evidence: Evidence[];
   /** Keys of all re-ranked candidates, best first (for retrieval evaluation). */
   ranked: string[];
+  /** Pair features of the candidates the learned re-ranker scores (for training it). */
+  pairs: Array<{ key: string; features: Record<PairFeatureName, number> }>;
   features: Features | null;
   trace: AnswerTrace;
   timings: Record<string, number>;
@@ -153,6 +164,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     probability: null,
     threshold: null,
     calibratorVersion: null,
+    relevanceVersion: deps.relevance?.version ?? null,
     llm: null,
   };
 
@@ -176,7 +188,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       ...citations.map((c) => ({ text: c.excerpt, citations: [c.n], role: 'evidence' as const })),
     ];
     const text = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim()).join(' ');
-    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], pairs: [], features: null, trace, timings, started };
   }
 
   // 2. Scope.
@@ -187,7 +199,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
       'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
-    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], pairs: [], features: null, trace, timings, started };
   }
 
   // 3. Retrieve, rerank, pack.
@@ -210,30 +222,96 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const parent = chunk?.parentId ? serving.snapshot.chunkById.get(chunk.parentId) : undefined;
     if (parent) e.parentText = parent.text;
   }
-  trace.candidates = ranked.slice(0, 10).map((e) => ({ key: e.key, final: round(e.scores.final), fused: round(e.scores.fused), applicability: e.applicability.truth }));
   lap('rerankMs');
-  const best = ranked[0]?.scores.final ?? 0;
-  const eligible = ranked.filter((e) => e.scores.final >= best * deps.config.packing.relativeCutoff);
+  // 4. Question context, learned relevance of the top candidates, packing.
+  const english = understood.language === 'en';
+  // Question words the bank and terminology never use, and how specific each is in everyday English.
+  const novel = understood.tokens.filter((w) => w.length > 2 && !/^\d+$/.test(w) && !serving.index.knowsWord(w));
+  const novelWords = english ? novel.reduce((sum, w) => sum + specificity(w), 0) : 0;
+  const nonWord = english && novel.some((w) => w.length >= 5 && englishTier(w) === null);
+  const novelTerms = new Set(serving.index.terms(novel.filter((w) => !english || specificity(w) > 0).join(' ')));
+  // Everyday words the bank does not use ("worried", "officially") say nothing about coverage.
+  const salient = [...new Set(questionTerms)].filter((t) => serving.index.vocabularyTerms.has(t) || novelTerms.has(t));
+  let rarest: string | null = null;
+  let rarestIdf = -1;
+  for (const t of salient) {
+    const w = serving.index.vocabularyTerms.has(t) ? serving.index.idf(t) : Infinity;
+    if (w > rarestIdf) {
+      rarest = t;
+      rarestIdf = w;
+    }
+  }
+  const qc: QuestionContext = {
+    terms: salient,
+    idf: (t) => serving.index.idf(t),
+    bankHasTerm: (t) => serving.index.vocabularyTerms.has(t),
+    rarest,
+    years: numbersIn(understood.text).filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
+    asksQuantity: asksQuantity(understood.tokens.join(' ')),
+    english,
+    novelWords,
+    nonWord,
+    concepts,
+    covers: (ec, qcpt) => ec === qcpt || deps.vocabulary.ancestors(ec).includes(qcpt) || deps.vocabulary.ancestors(qcpt).includes(ec),
+    termsOfText: (text) => serving.index.terms(text),
+  };
+  const topN = deps.relevance?.topN ?? RERANK_TOP_N;
+  const head = ranked.slice(0, topN);
+  const bySignal = new Map(candidates.map((c) => [c.doc.key, c] as const));
+  const norms = {
+    maxLexical: candidates.reduce((m, c) => Math.max(m, c.lexical), 0),
+    maxFused: candidates.reduce((m, c) => Math.max(m, c.fused), 0),
+  };
+  const pairs = head.map((e) => {
+    const c = bySignal.get(e.key)!;
+    const features = pairFeatures(qc, e, c, norms, { text: serving.index.termsOf(e.key), focus: serving.index.focusTermsOf(e.key) });
+    if (deps.relevance) e.scores.relevance = deps.relevance.probability(features);
+    return { key: e.key, features };
+  });
+  let ordered = ranked;
+  if (deps.relevance) {
+    // Stable: equal probabilities keep the heuristic order.
+    const reordered = head.map((e, i) => ({ e, i })).sort((a, b) => b.e.scores.relevance! - a.e.scores.relevance! || a.i - b.i).map((x) => x.e);
+    ordered = [...reordered, ...ranked.slice(topN)];
+  }
+  trace.candidates = ordered.slice(0, 10).map((e) => ({
+    key: e.key,
+    final: round(e.scores.final),
+    fused: round(e.scores.fused),
+    ...(e.scores.relevance !== undefined ? { relevance: round(e.scores.relevance) } : {}),
+    applicability: e.applicability.truth,
+  }));
+  lap('relevanceMs');
+  const score = (e: Evidence): number => e.scores.relevance ?? e.scores.final;
+  const best = ordered[0] ? score(ordered[0]) : 0;
+  const eligible = ordered.filter((e) => score(e) >= best * deps.config.packing.relativeCutoff);
   const packed = pack(eligible, deps.config.packing).evidence;
   lap('packMs');
 
-  // 4. Features.
-  const specific = concepts.filter((c) => !deps.generalConcepts.has(c));
-  const evidenceTerms = new Set(packed.flatMap((e) => [...serving.index.termsOf(e.key)]));
+  // 5. Features for the calibrator.
   const features = computeFeatures({
     evidence: packed,
-    questionConcepts: specific.length > 0 ? specific : concepts,
-    covers: (ec, qc) => ec === qc || deps.vocabulary.ancestors(ec).includes(qc) || deps.vocabulary.ancestors(qc).includes(ec),
+    questionConcepts: concepts,
+    covers: qc.covers,
     questionTerms,
-    evidenceTerms,
-    bankHasTerm: (term) => serving.index.vocabularyTerms.has(term),
-    idf: (term) => serving.index.idf(term),
+    evidenceTerms: packed.map((e) => serving.index.termsOf(e.key)),
+    evidenceFocus: packed.map((e) => serving.index.focusTermsOf(e.key)),
+    novelTerms,
+    bankHasTerm: qc.bankHasTerm,
+    idf: qc.idf,
+    novelWords,
+    nonWord,
+    bankMentions: (c) => serving.index.bankMentions(c),
+    english,
+    questionText: understood.text,
+    asksQuantity: qc.asksQuantity,
+    termsOfText: qc.termsOfText,
     hasProfile: input.facts !== null,
     conflict: findConflicts(packed, concepts).length > 0,
   });
   trace.features = features;
   lap('featuresMs');
-  return { understood, final: null, evidence: packed, ranked: ranked.map((e) => e.key), features, trace, timings, started };
+  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), pairs, features, trace, timings, started };
 }
 
 /** Recommendation entries whose (non-empty) applicability the profile meets, most specific first. */
@@ -255,7 +333,12 @@ function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number):
   const parts: string[] = [];
   if (p.evidence.length === 0) parts.push('no entry of the knowledge bank matches this question');
   else {
-    if (f.unknownTerms > 0) parts.push(`${f.unknownTerms} term(s) of the question appear nowhere in the knowledge bank`);
+    if (f.nonWordEn) parts.push('the question names something (a product or drug name?) that the knowledge bank never mentions');
+    else if (f.novelWordsEn >= 1) parts.push('the question is about something the knowledge bank never mentions');
+    if (f.conceptsAbsentFromBank > 0) parts.push('no entry of the knowledge bank is about one of the topics of the question');
+    if (f.unmatchedYears > 0) parts.push('the question names a year (a guideline edition or study) that none of the closest entries has');
+    if (!f.rarestTermCovered) parts.push("the question's most specific term is not in the closest entries");
+    if (f.missingQuantity) parts.push('the question asks for a number that the closest entries do not give');
     if (f.conceptCoverage < 1 && lookedFor.length > 0) parts.push('the closest entries do not cover every topic of the question');
     if (f.conflict) parts.push('the closest sources disagree');
     if (parts.length === 0) parts.push('the closest entries do not answer this question closely enough');

@@ -18,6 +18,7 @@ export function getVocabulary(): Vocabulary {
       t.analytes().map((a) => ({
         id: a.id,
         synonyms: [a.name, ...Object.values(a.synonyms).flat().map(String)],
+        englishSynonyms: [a.name, ...a.synonyms.en.map(String)],
       })),
     );
   }

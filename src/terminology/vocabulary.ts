@@ -28,6 +28,8 @@ export interface AnalyteTerms {
   id: string;
   /** Every synonym and abbreviation in every language. */
   synonyms: readonly string[];
+  /** The English ones (for describing what an entry is about). */
+  englishSynonyms?: readonly string[];
 }
 
 export interface Vocabulary {
@@ -41,6 +43,8 @@ export interface Vocabulary {
   label(id: string): string;
   /** Every folded word of every synonym (all languages): words the engine knows. */
   words: ReadonlySet<string>;
+  /** English names of a concept or analyte (label and synonyms). */
+  englishNames(id: string): readonly string[];
 }
 
 export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly AnalyteTerms[]): Vocabulary {
@@ -48,12 +52,14 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
   const kinds = new Map<string, TermKind>();
   const labels = new Map<string, string>();
   const words = new Set<string>();
+  const english = new Map<string, string[]>();
   const addWords = (syn: string): void => {
     for (const w of foldTokens(syn)) words.add(w);
   };
   for (const c of concepts.all()) {
     kinds.set(c.id, c.kind);
     labels.set(c.id, c.en[0]!);
+    english.set(c.id, c.en);
     matcher.add(c.id, c.id.replace(/-/g, ' '));
     for (const lang of ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const) {
       for (const s of c[lang]) {
@@ -66,6 +72,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     if (kinds.has(a.id)) throw new Error(`vocabulary: analyte id "${a.id}" collides with a concept id`);
     kinds.set(a.id, 'analyte');
     labels.set(a.id, a.synonyms[0] ?? a.id);
+    english.set(a.id, [...(a.englishSynonyms ?? a.synonyms.slice(0, 1))]);
     for (const s of a.synonyms) {
       addWords(s);
       if (safeInFreeText(s)) matcher.add(a.id, s);
@@ -79,5 +86,6 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     has: (id) => kinds.has(id),
     label: (id) => labels.get(id) ?? id,
     words,
+    englishNames: (id) => english.get(id) ?? [],
   };
 }

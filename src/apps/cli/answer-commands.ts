@@ -141,12 +141,35 @@ export async function runEvalQuestions(opts: { split: string; questions?: string
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+export async function runTrainReranker(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
+  const { loadQuestionSet } = await import('../../../eval/questions-set.js');
+  const { trainReranker } = await import('../../../eval/answers.js');
+  const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
+  const engine = await createEngine(configFromEnv(), {
+    relevance: null,
+    calibrator: { version: 'training', threshold: 0.5, probability: () => 0.5 },
+  });
+  const artifact = await trainReranker(engine, set);
+  const out = opts.out ? resolvePath(opts.out) : join(PROJECT_ROOT, 'models', 'relevance-reranker.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(artifact, null, 2) + '\n');
+  if (opts.json) return printJson({ path: out, ...artifact });
+  process.stdout.write(
+    `wrote ${out}\n  version ${artifact.version}, ${artifact.trainingData.pairs} pairs from ${artifact.trainingData.questions} fitting questions\n` +
+      '  retrain the calibrator now: fertility train calibrator\n',
+  );
+}
+
 export async function runTrainCalibrator(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
   const { loadQuestionSet } = await import('../../../eval/questions-set.js');
   const { trainCalibrator } = await import('../../../eval/answers.js');
   const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
   // Training needs the pipeline up to the features only; the calibrator being trained is not used.
-  const engine = await createEngine(configFromEnv(), { calibrator: { version: 'training', threshold: 0.5, probability: () => 0.5 } });
+  // The re-ranker's features come out of fold (see trainCalibrator), so the artifact is not used either.
+  const engine = await createEngine(configFromEnv(), {
+    relevance: null,
+    calibrator: { version: 'training', threshold: 0.5, probability: () => 0.5 },
+  });
   const artifact = await trainCalibrator(engine, set);
   const out = opts.out ? resolvePath(opts.out) : join(PROJECT_ROOT, 'models', 'confidence-calibrator.json');
   mkdirSync(dirname(out), { recursive: true });

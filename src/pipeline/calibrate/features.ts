@@ -5,18 +5,47 @@
  * stated meaning, so that the audit can show why confidence was what it was.
  */
 import type { Evidence } from '../../domain/evidence.js';
+import { numbersIn } from '../synthesize/claims.js';
 
 export const FEATURE_NAMES = [
+  /** Learned relevance (0–1) of the best evidence, from the re-ranker; 0 without one. */
+  'topRelevance',
+  /** Learned relevance of the second piece. */
+  'secondRelevance',
   /** Final score of the best evidence (rerank scale, ~0–1.5). */
   'topScore',
   /** (best − second) / best: how clearly one piece stands out. */
   'margin',
-  /** Share of the question's specific concepts found in the packed evidence's concepts. */
+  /** Share of the question's concepts found in the packed evidence's concepts (with broader/narrower). */
   'conceptCoverage',
-  /** IDF-weighted share of the question's content terms found in the packed evidence text. */
+  /** How many of the question's concepts the whole bank never mentions ("coffee" when no entry is about caffeine). */
+  'conceptsAbsentFromBank',
+  /** IDF-weighted share of the question's content terms found in the packed evidence. */
   'termCoverage',
-  /** Content terms of the question that appear nowhere in the knowledge bank (made-up drugs, future years…). */
-  'unknownTerms',
+  /** The same, in the best piece of evidence alone. */
+  'topTermCoverage',
+  /** Whether the question's most specific term (highest IDF, or a novel word) is in the packed evidence (0/1). */
+  'rarestTermCovered',
+  /** Whether that term is what one of the first three pieces is about (its title or concepts) (0/1). */
+  'rarestTermInFocus',
+  /** IDF-weighted share of the question's terms that the first three pieces are about (title, concept names). */
+  'focusCoverage',
+  /**
+   * English questions: words the bank and terminology never use, weighted by how specific they are
+   * in ordinary English (0 for everyday words, 1.5 for non-words such as invented drug names).
+   */
+  'novelWordsEn',
+  /** English questions: a word that is neither English, nor in the bank, nor in the terminology (an invented name) (0/1). */
+  'nonWordEn',
+  /** The question is not in English (the bank is): lexical features mean less (0/1). */
+  'nonEnglish',
+  /**
+   * Years in the question (1900–2100) that no packed evidence contains: a guideline edition or trial the
+   * bank does not have ("the ESHRE 2031 guideline"). Other numbers are usually the couple's own values.
+   */
+  'unmatchedYears',
+  /** The question asks for a quantity (how many, what dose, what level…) and no top evidence sentence on its topic gives one (0/1). */
+  'missingQuantity',
   /** Whether the question names at least one concept of the terminology (0/1). */
   'hasConcepts',
   /** Share of packed evidence whose applicability is met (with a profile) — 0 without a profile. */
@@ -35,20 +64,48 @@ export type Features = Record<FeatureName, number>;
 
 export interface FeatureInputs {
   evidence: readonly Evidence[];
-  /** Specific (not general) concepts the question names, not negated. */
+  /** Concepts the question names, not negated. */
   questionConcepts: readonly string[];
+  /** Whether the bank mentions a concept anywhere (tagged or in text). */
+  bankMentions: (concept: string) => boolean;
   /** Concepts covered by an evidence concept, with its broader and narrower concepts. */
   covers: (evidenceConcept: string, questionConcept: string) => boolean;
   /** Content terms of the question (index terms, stop words removed). */
   questionTerms: readonly string[];
-  /** Index terms of the packed evidence. */
-  evidenceTerms: ReadonlySet<string>;
+  /** Index terms of each packed piece of evidence, in order. */
+  evidenceTerms: ReadonlyArray<ReadonlySet<string>>;
+  /** Index terms of each packed piece's title and concept labels, in order. */
+  evidenceFocus: ReadonlyArray<ReadonlySet<string>>;
+  /** Index terms of novel question words (unknown to the bank, not everyday English): never covered. */
+  novelTerms: ReadonlySet<string>;
   /** Whether the bank knows a term at all. */
   bankHasTerm: (t: string) => boolean;
-  /** IDF of a term in the bank (0 for unknown terms is fine: they count in unknownTerms). */
+  /** IDF of a term in the bank. */
   idf: (t: string) => number;
+  /** Σ specificity of the question words the engine has never seen (see terminology/english-words). */
+  novelWords: number;
+  /** Whether one of them is not an English word at all. */
+  nonWord: boolean;
+  english: boolean;
+  questionText: string;
+  /** Whether the question asks for a number (see ASKS_QUANTITY). */
+  asksQuantity: boolean;
+  /** Index terms of a text (to find evidence sentences that share the question's terms). */
+  termsOfText: (text: string) => string[];
   hasProfile: boolean;
   conflict: boolean;
+}
+
+function weightedCoverage(terms: readonly string[], have: (t: string) => boolean, x: FeatureInputs): number {
+  let all = 0;
+  let hit = 0;
+  const maxIdf = Math.max(1, ...terms.map((t) => x.idf(t)));
+  for (const t of terms) {
+    const w = x.bankHasTerm(t) ? x.idf(t) : maxIdf;
+    all += w;
+    if (have(t)) hit += w;
+  }
+  return all > 0 ? hit / all : 0;
 }
 
 export function computeFeatures(x: FeatureInputs): Features {
@@ -59,29 +116,59 @@ export function computeFeatures(x: FeatureInputs): Features {
   const evidenceConcepts = x.evidence.flatMap((e) => e.concepts);
   const covered = x.questionConcepts.filter((q) => evidenceConcepts.some((c) => x.covers(c, q))).length;
   const conceptCoverage = x.questionConcepts.length > 0 ? covered / x.questionConcepts.length : 0;
-  const uniq = [...new Set(x.questionTerms)];
-  let wAll = 0;
-  let wHit = 0;
-  let unknownTerms = 0;
-  for (const t of uniq) {
-    if (!x.bankHasTerm(t)) {
-      unknownTerms++;
-      continue;
+  const conceptsAbsentFromBank = x.questionConcepts.filter((c) => !x.bankMentions(c)).length;
+  // Everyday words the bank does not use ("worried", "officially") say nothing about coverage.
+  const terms = [...new Set(x.questionTerms)].filter((t) => x.bankHasTerm(t) || x.novelTerms.has(t));
+  const inAny = (t: string): boolean => x.evidenceTerms.some((s) => s.has(t));
+  const termCoverage = weightedCoverage(terms, inAny, x);
+  const topTermCoverage = x.evidenceTerms[0] ? weightedCoverage(terms, (t) => x.evidenceTerms[0]!.has(t), x) : 0;
+  // The most specific term: an unknown one if any (the bank cannot cover it), else the highest IDF.
+  let rarest: string | null = null;
+  let rarestIdf = -1;
+  for (const t of terms) {
+    if (!x.bankHasTerm(t) && !x.novelTerms.has(t)) continue; // an everyday word the bank does not use
+    const w = x.bankHasTerm(t) ? x.idf(t) : Infinity;
+    if (w > rarestIdf) {
+      rarest = t;
+      rarestIdf = w;
     }
-    const w = x.idf(t);
-    wAll += w;
-    if (x.evidenceTerms.has(t)) wHit += w;
   }
-  // Unknown terms count as uncovered mass too (one average term each).
-  const avg = uniq.length - unknownTerms > 0 ? wAll / (uniq.length - unknownTerms) : 1;
-  const termCoverage = wAll + unknownTerms * avg > 0 ? wHit / (wAll + unknownTerms * avg) : 0;
+  const evidenceText = x.evidence.map((e) => `${e.title} ${e.text} ${e.clinicianText}`).join(' ');
+  const evidenceNumbers = new Set(numbersIn(evidenceText));
+  const isYear = (v: string): boolean => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100;
+  const unmatchedYears = numbersIn(x.questionText).filter((v) => isYear(v) && !evidenceNumbers.has(v)).length;
+  // A quantitative question needs a number in an evidence sentence about the same thing.
+  let missingQuantity = 0;
+  if (x.asksQuantity) {
+    const salient = new Set(terms);
+    const need = Math.min(2, salient.size);
+    // Years (a guideline's date) are not the quantity asked for.
+    const quantities = (sentence: string): string[] => numbersIn(sentence).filter((v) => !(Number(v) >= 1900 && Number(v) <= 2100));
+    const answered = x.evidence.slice(0, 3).some((e) =>
+      `${e.text} ${e.clinicianText}`
+        .split(/(?<=[.;!?])\s+/)
+        .some((sentence) => quantities(sentence).length > 0 && new Set(x.termsOfText(sentence).filter((t) => salient.has(t))).size >= need),
+    );
+    missingQuantity = answered ? 0 : 1;
+  }
   const n = x.evidence.length || 1;
   return {
+    topRelevance: top?.scores.relevance ?? 0,
+    secondRelevance: second?.scores.relevance ?? 0,
     topScore,
     margin,
     conceptCoverage,
+    conceptsAbsentFromBank,
     termCoverage,
-    unknownTerms,
+    topTermCoverage,
+    rarestTermCovered: rarest !== null && inAny(rarest) ? 1 : 0,
+    rarestTermInFocus: rarest !== null && x.evidenceFocus.slice(0, 3).some((f) => f.has(rarest)) ? 1 : 0,
+    focusCoverage: weightedCoverage(terms, (t) => x.evidenceFocus.slice(0, 3).some((f) => f.has(t)), x),
+    novelWordsEn: x.english ? x.novelWords : 0,
+    nonWordEn: x.english && x.nonWord ? 1 : 0,
+    nonEnglish: x.english ? 0 : 1,
+    unmatchedYears,
+    missingQuantity,
     hasConcepts: x.questionConcepts.length > 0 ? 1 : 0,
     applicabilityMet: x.hasProfile ? x.evidence.filter((e) => e.applicability.truth === 'met').length / n : 0,
     applicabilityNotMet: x.evidence.filter((e) => e.applicability.truth === 'not-met').length / n,
@@ -92,3 +179,22 @@ export function computeFeatures(x: FeatureInputs): Features {
 }
 
 export const featureVector = (f: Features): number[] => FEATURE_NAMES.map((n) => f[n]);
+
+/**
+ * Questions that ask for a number, in the six languages (folded text, word boundaries by spaces).
+ * Kept as phrases, not a regular expression over user text.
+ */
+export const ASKS_QUANTITY = [
+  'how many', 'how much', 'how long', 'how often', 'how big', 'how high', 'how low', 'what dose', 'which dose', 'what level',
+  'what value', 'what number', 'what percentage', 'what percent', 'what cut off', 'what cutoff', 'what threshold', 'exact dose',
+  'success rate', 'chance of', 'chances of', 'what are the chances', 'cost', 'how many mg', 'what size',
+  'combien', 'quelle dose', 'quel taux', 'quel seuil', 'quelle valeur', 'cuantos', 'cuantas', 'cuanto', 'que dosis', 'que nivel',
+  'wie viele', 'wie viel', 'wie lange', 'wie oft', 'welche dosis', 'quantos', 'quantas', 'quanto', 'qual dose', 'qual nivel',
+  'كم',
+] as const;
+
+/** Whether `foldedText` (lower-case, accent-free) asks for a quantity. */
+export function asksQuantity(foldedText: string): boolean {
+  const t = ` ${foldedText.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  return ASKS_QUANTITY.some((p) => t.includes(` ${p} `));
+}

@@ -83,12 +83,17 @@ export class KnowledgeIndex {
   private readonly params: RetrievalParams;
   private readonly vocabulary: Vocabulary;
 
-  constructor(snapshot: KnowledgeSnapshot, vocabulary: Vocabulary, params: RetrievalParams = KNOWLEDGE_INDEX_PARAMS) {
+  constructor(
+    snapshot: KnowledgeSnapshot,
+    vocabulary: Vocabulary,
+    params: RetrievalParams = KNOWLEDGE_INDEX_PARAMS,
+  ) {
     this.vocabulary = vocabulary;
     this.version = snapshot.version;
     this.params = params;
     const docs = new Map<string, KnowledgeDoc>();
-    const label = (ids: string[]): string[] => ids.flatMap((id) => [vocabulary.label(id), id.replace(/-/g, ' ')]);
+    const label = (ids: string[]): string[] =>
+      ids.flatMap((id) => [vocabulary.label(id), id.replace(/-/g, ' ')]);
     for (const e of snapshot.entries) {
       docs.set(`kb:${e.id}`, {
         key: `kb:${e.id}`,
@@ -135,19 +140,35 @@ export class KnowledgeIndex {
     this.lexical.add(docs.values());
     const df = new Map<string, number>();
     const docTerms = new Map<string, ReadonlySet<string>>();
+    const focus = new Map<string, ReadonlySet<string>>();
     for (const d of docs.values()) {
-      const terms = new Set(analyze([d.title, d.statement, d.clinician, ...d.conceptText].join(' \n '), params.analyzer));
+      // What a document is about: its title and every English name of its concepts.
+      const names = d.concepts.flatMap((c) => vocabulary.englishNames(c));
+      focus.set(d.key, new Set(analyze([d.title, ...d.conceptText, ...names].join(' \n '), params.analyzer)));
+      const terms = new Set(
+        analyze([d.title, d.statement, d.clinician, ...d.conceptText].join(' \n '), params.analyzer),
+      );
       docTerms.set(d.key, terms);
       for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
     }
     this.docTerms = docTerms;
+    this.focusTerms = focus;
+    // Every concept the bank speaks about: tagged on an entry, or named in its text.
+    const present = new Set<string>();
+    for (const d of docs.values()) {
+      for (const c of d.concepts) present.add(c);
+      for (const m of vocabulary.matcher.match(`${d.title} ${d.statement} ${d.clinician}`)) present.add(m.id);
+    }
+    this.conceptsPresent = present;
     // Known surface words: the bank's text, every terminology synonym, and common function words.
     const surface = new Map<string, number>();
     for (const d of docs.values()) {
-      for (const w of foldTokens(`${d.title} ${d.statement} ${d.clinician}`)) surface.set(w, (surface.get(w) ?? 0) + 1);
+      for (const w of foldTokens(`${d.title} ${d.statement} ${d.clinician}`))
+        surface.set(w, (surface.get(w) ?? 0) + 1);
     }
     for (const w of vocabulary.words) surface.set(w, (surface.get(w) ?? 0) + 1);
-    for (const list of Object.values(FUNCTION_WORDS)) for (const w of list) surface.set(w, (surface.get(w) ?? 0) + 1);
+    for (const list of Object.values(FUNCTION_WORDS))
+      for (const w of list) surface.set(w, (surface.get(w) ?? 0) + 1);
     this.speller = new SpellingCorrector(surface);
     this.docFreq = df;
     this.vocabularyTerms = new Set(df.keys());
@@ -155,6 +176,11 @@ export class KnowledgeIndex {
 
   private readonly docFreq: ReadonlyMap<string, number>;
   private readonly speller: SpellingCorrector;
+
+  /** Whether a folded word occurs in the bank, the terminology (any language) or the function-word lists. */
+  knowsWord(word: string): boolean {
+    return this.speller.has(word);
+  }
 
   /** Spelling correction of an unknown question word against the bank and terminology words. */
   correct(word: string): string | null {
@@ -182,6 +208,19 @@ export class KnowledgeIndex {
     return all > 0 ? known / all : 0;
   }
   private readonly docTerms: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly focusTerms: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly conceptsPresent: ReadonlySet<string>;
+
+  /** Whether any entry is tagged with the concept (or a narrower one) or names it in its text. */
+  bankMentions(concept: string): boolean {
+    if (this.conceptsPresent.has(concept)) return true;
+    return this.vocabulary.descendants(concept).some((c) => this.conceptsPresent.has(c));
+  }
+
+  /** Index terms of what a document is about: its title and concept labels. */
+  focusTermsOf(key: string): ReadonlySet<string> {
+    return this.focusTerms.get(key) ?? new Set();
+  }
 
   /** Index terms of one document (title, statements, concept labels), computed at build time. */
   termsOf(key: string): ReadonlySet<string> {
@@ -228,18 +267,29 @@ export class KnowledgeIndex {
     const conceptScores = new Map<string, number>();
     for (const c of query.concepts) {
       const idf = Math.log(1 + total / (1 + this.conceptFrequency(c)));
-      for (const key of this.byConcept.get(c) ?? []) conceptScores.set(key, (conceptScores.get(key) ?? 0) + idf);
+      for (const key of this.byConcept.get(c) ?? [])
+        conceptScores.set(key, (conceptScores.get(key) ?? 0) + idf);
       for (const narrower of this.vocabulary.descendants(c)) {
-        for (const key of this.byConcept.get(narrower) ?? []) conceptScores.set(key, (conceptScores.get(key) ?? 0) + 0.6 * idf);
+        for (const key of this.byConcept.get(narrower) ?? [])
+          conceptScores.set(key, (conceptScores.get(key) ?? 0) + 0.6 * idf);
       }
     }
-    const conceptRanked = [...conceptScores.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, fusion.candidates);
+    const conceptRanked = [...conceptScores.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, fusion.candidates);
 
     const merged = new Map<string, Candidate>();
     const get = (key: string): Candidate => {
       let c = merged.get(key);
       if (!c) {
-        c = { doc: this.docs.get(key)!, lexical: 0, lexicalRank: null, concept: 0, conceptRank: null, fused: 0 };
+        c = {
+          doc: this.docs.get(key)!,
+          lexical: 0,
+          lexicalRank: null,
+          concept: 0,
+          conceptRank: null,
+          fused: 0,
+        };
         merged.set(key, c);
       }
       return c;
@@ -261,7 +311,9 @@ export class KnowledgeIndex {
       const c = get(key);
       c.fused += fusion.weights.profile / (fusion.rrfK + i + 1);
     });
-    const candidates = [...merged.values()].sort((a, b) => b.fused - a.fused || (a.doc.key < b.doc.key ? -1 : 1));
+    const candidates = [...merged.values()].sort(
+      (a, b) => b.fused - a.fused || (a.doc.key < b.doc.key ? -1 : 1),
+    );
     return {
       candidates,
       trace: { fusion, lexicalParams: this.lexical.parameters, expandedConcepts: [...query.concepts] },

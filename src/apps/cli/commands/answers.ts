@@ -51,6 +51,16 @@ export function register(program: Command): void {
       await runEvalQuestions(opts);
     });
   commandGroup(program, 'train', 'retrain a learned component (versioned artifact under models/)')
+    .command('reranker')
+    .description('fit the learned relevance re-ranker on the fitting questions (retrain the calibrator after it)')
+    .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')
+    .option('--out <file>', 'artifact path (default models/relevance-reranker.json)')
+    .option('--json', 'machine output on stdout')
+    .action(async (opts: { questions?: string; out?: string; json?: boolean }) => {
+      const { runTrainReranker } = await import('../answer-commands.js');
+      await runTrainReranker(opts);
+    });
+  commandGroup(program, 'train', 'retrain a learned component (versioned artifact under models/)')
     .command('calibrator')
     .description('fit the confidence calibrator and abstention threshold on the fitting questions')
     .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')

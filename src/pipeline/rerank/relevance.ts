@@ -1,0 +1,172 @@
+/**
+ * @module pipeline/rerank/relevance
+ * The learned relevance re-ranker: for each (question, candidate entry) pair, features that say how
+ * well the entry answers the question — lexical scores and ranks, how much of the question's
+ * specific vocabulary the entry is ABOUT (title and concept names) or merely mentions, concept
+ * matches, whether a quantitative question gets a number, whether a year in the question (a
+ * guideline edition) appears, applicability to the profile, the entry's kind and grading — and a
+ * logistic model over them, fitted on the labelled question set (`fertility train reranker`):
+ * pairs with an expected entry are positive, every other candidate (and every candidate of a
+ * question the bank cannot answer) negative. Its probability orders the evidence and feeds the
+ * confidence calibrator.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Evidence } from '../../domain/evidence.js';
+import { predictLogistic, type LogisticModel } from '../calibrate/logistic.js';
+import { numbersIn } from '../synthesize/claims.js';
+
+/** Question-level facts, computed once per question. */
+export interface QuestionContext {
+  /** Salient index terms: known to the bank, or novel (not everyday English). */
+  terms: readonly string[];
+  idf: (t: string) => number;
+  bankHasTerm: (t: string) => boolean;
+  /** The most specific term (novel first, else highest IDF), or null. */
+  rarest: string | null;
+  /** Years (1900–2100) named in the question. */
+  years: readonly string[];
+  asksQuantity: boolean;
+  english: boolean;
+  novelWords: number;
+  nonWord: boolean;
+  concepts: readonly string[];
+  covers: (evidenceConcept: string, questionConcept: string) => boolean;
+  termsOfText: (text: string) => string[];
+}
+
+/** What retrieval said about one candidate. */
+export interface CandidateSignals {
+  lexical: number;
+  lexicalRank: number | null;
+  conceptRank: number | null;
+  fused: number;
+}
+
+export const PAIR_FEATURES = [
+  'lexNorm',
+  'lexRankInv',
+  'conceptRankInv',
+  'fusedNorm',
+  'conceptMatch',
+  'focusCoverage',
+  'textCoverage',
+  'rarestInText',
+  'rarestInFocus',
+  'novelWordsEn',
+  'nonWordEn',
+  'nonEnglish',
+  'yearMissing',
+  'quantityMissing',
+  'applicabilityMet',
+  'applicabilityNotMet',
+  'kindRecommendation',
+  'kindWarningSign',
+  'strength',
+  'questionTerms',
+] as const;
+export type PairFeatureName = (typeof PAIR_FEATURES)[number];
+
+export function coverage(q: QuestionContext, has: (t: string) => boolean): number {
+  let all = 0;
+  let hit = 0;
+  const maxIdf = Math.max(1, ...q.terms.map((t) => q.idf(t)));
+  for (const t of q.terms) {
+    const w = q.bankHasTerm(t) ? q.idf(t) : maxIdf;
+    all += w;
+    if (has(t)) hit += w;
+  }
+  return all > 0 ? hit / all : 0;
+}
+
+/** Whether a quantitative question finds a number in an evidence sentence sharing two of its terms. */
+export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
+  const salient = new Set(q.terms);
+  const need = Math.min(2, salient.size);
+  const notYear = (v: string): boolean => !(Number(v) >= 1900 && Number(v) <= 2100);
+  return `${e.text} ${e.clinicianText}`
+    .split(/(?<=[.;!?])\s+/)
+    .some((s) => numbersIn(s).some(notYear) && new Set(q.termsOfText(s).filter((t) => salient.has(t))).size >= need);
+}
+
+export function pairFeatures(
+  q: QuestionContext,
+  e: Evidence,
+  c: CandidateSignals,
+  norms: { maxLexical: number; maxFused: number },
+  terms: { text: ReadonlySet<string>; focus: ReadonlySet<string> },
+): Record<PairFeatureName, number> {
+  const covered = q.concepts.filter((qc) => e.concepts.some((ec) => q.covers(ec, qc))).length;
+  const evidenceNumbers = new Set(numbersIn(`${e.title} ${e.text} ${e.clinicianText}`));
+  return {
+    lexNorm: norms.maxLexical > 0 ? c.lexical / norms.maxLexical : 0,
+    lexRankInv: c.lexicalRank ? 1 / c.lexicalRank : 0,
+    conceptRankInv: c.conceptRank ? 1 / c.conceptRank : 0,
+    fusedNorm: norms.maxFused > 0 ? c.fused / norms.maxFused : 0,
+    conceptMatch: q.concepts.length ? covered / q.concepts.length : 0,
+    focusCoverage: coverage(q, (t) => terms.focus.has(t)),
+    textCoverage: coverage(q, (t) => terms.text.has(t)),
+    rarestInText: q.rarest !== null && terms.text.has(q.rarest) ? 1 : 0,
+    rarestInFocus: q.rarest !== null && terms.focus.has(q.rarest) ? 1 : 0,
+    novelWordsEn: q.english ? q.novelWords : 0,
+    nonWordEn: q.english && q.nonWord ? 1 : 0,
+    nonEnglish: q.english ? 0 : 1,
+    yearMissing: q.years.some((y) => !evidenceNumbers.has(y)) ? 1 : 0,
+    quantityMissing: q.asksQuantity && !quantityGiven(q, e) ? 1 : 0,
+    applicabilityMet: e.applicability.truth === 'met' && e.applicability.because.length > 0 ? 1 : 0,
+    applicabilityNotMet: e.applicability.truth === 'not-met' ? 1 : 0,
+    kindRecommendation: e.kind === 'recommendation' ? 1 : 0,
+    kindWarningSign: e.kind === 'warning-sign' ? 1 : 0,
+    strength: e.strengthRank,
+    questionTerms: Math.log1p(q.terms.length),
+  };
+}
+
+export const pairVector = (f: Record<PairFeatureName, number>): number[] => PAIR_FEATURES.map((n) => f[n]);
+
+export const RelevanceArtifactSchema = z.strictObject({
+  kind: z.literal('relevance-reranker'),
+  version: z.string().min(1),
+  createdAt: z.string(),
+  trainingData: z.strictObject({ path: z.string(), sha256: z.string(), questions: z.number().int(), pairs: z.number().int() }),
+  knowledgeVersion: z.string(),
+  /** Candidates per question the model re-orders (the rest keep the heuristic order below them). */
+  topN: z.number().int().min(1).max(200),
+  model: z.strictObject({
+    features: z.array(z.string()),
+    mean: z.array(z.number()),
+    std: z.array(z.number()),
+    weights: z.array(z.number()),
+    l2: z.number(),
+  }),
+  fit: z.record(z.string(), z.unknown()),
+});
+export type RelevanceArtifact = z.infer<typeof RelevanceArtifactSchema>;
+
+export interface RelevanceModel {
+  readonly version: string;
+  readonly topN: number;
+  probability(f: Record<PairFeatureName, number>): number;
+}
+
+export function relevanceModelFrom(a: RelevanceArtifact | { version: string; topN: number; model: LogisticModel }): RelevanceModel {
+  if (a.model.features.join(',') !== PAIR_FEATURES.join(',')) {
+    throw new Error(
+      `relevance re-ranker ${a.version} was fitted on features [${a.model.features.join(', ')}], the engine computes [${PAIR_FEATURES.join(', ')}]: retrain with "fertility train reranker"`,
+    );
+  }
+  const m = a.model;
+  return { version: a.version, topN: a.topN, probability: (f) => predictLogistic(m, pairVector(f)) };
+}
+
+export function loadRelevanceModel(path: string): RelevanceModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the relevance re-ranker at ${path} (${(e as Error).message}); run "fertility train reranker"`);
+  }
+  const r = RelevanceArtifactSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${path}: not a relevance re-ranker artifact: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`);
+  return relevanceModelFrom(r.data);
+}
