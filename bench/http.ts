@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/adapters/open-store.js';
+import { createEngine } from '../src/engine.js';
 import { startServeProcess, request, type ServeProcess } from '../src/apps/http/processes.js';
 import type { AuditRecord, Store } from '../src/ports/store.js';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -151,6 +152,39 @@ async function measureThroughput(
 
 const CONNECTIONS = 50;
 
+/**
+ * The same mix answered by the engine alone, in this process, one at a time, no HTTP and no
+ * audit: the ceiling one core could reach, against which the service's own cost is read.
+ */
+async function engineAlone(n: number): Promise<{ asks: number; msPerAsk: number; perCorePerSecond: number }> {
+  const engine = await createEngine({});
+  const mix = questionMix().map((r) => JSON.parse(r.body) as { question: string; profile?: unknown });
+  const ask = (i: number) => {
+    const q = mix[i % mix.length]!;
+    return engine.ask(q.question, q.profile === undefined ? {} : { profile: q.profile });
+  };
+  for (let i = 0; i < Math.min(n, 300); i++) await ask(i); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await ask(i);
+  const ms = (performance.now() - t0) / n;
+  return { asks: n, msPerAsk: round(ms, 3), perCorePerSecond: Math.round(1000 / ms) };
+}
+
+/** The lowest RSS in each window of `seconds` (after each GC), to see growth through the sawtooth. */
+function troughs(
+  samples: Array<{ t: number; rssMb: number }>,
+  seconds: number,
+): Array<{ t: number; mb: number }> {
+  const out: Array<{ t: number; mb: number }> = [];
+  for (let start = 0; start < (samples.at(-1)?.t ?? 0); start += seconds) {
+    const w = samples.filter((x) => x.t >= start && x.t < start + seconds);
+    if (w.length === 0) continue;
+    const low = w.reduce((a, b) => (b.rssMb < a.rssMb ? b : a));
+    out.push({ t: round(low.t), mb: round(low.rssMb) });
+  }
+  return out;
+}
+
 export async function run(opts: BenchOptions): Promise<BenchSection[]> {
   const dir = mkdtempSync(join(tmpdir(), 'fertility-bench-http-'));
   const db = join(dir, 'bench.db');
@@ -160,6 +194,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
   const rssS = opts.quick ? 5 : 60;
   let server: ServeProcess | null = null;
   try {
+    const alone = await engineAlone(opts.quick ? 300 : 3000);
     const throughput = [
       await measureThroughput(dir, 1, measureS, warmupS),
       await measureThroughput(dir, 2, measureS, warmupS),
@@ -209,7 +244,9 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
       samples.map((s) => s.t),
       rss,
     ); // MB per second
+    const lows = troughs(samples, 10);
     const data = {
+      engineAlone: alone,
       connections,
       questionMix: requests.length,
       throughput,
@@ -221,6 +258,14 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
         minMb: round(Math.min(...rss)),
         maxMb: round(Math.max(...rss)),
         slopeMbPerMinute: round(rssSlope * 60, 2),
+        troughsPer10s: lows,
+        troughSlopeMbPerMinute: round(
+          slope(
+            lows.map((x) => x.t),
+            lows.map((x) => x.mb),
+          ) * 60,
+          2,
+        ),
         requestsPerSecond: round(sustained.requests.average),
         latencyP99Ms: sustained.latency.p99,
         errors: sustained.errors + sustained.timeouts + sustained.non2xx,
@@ -239,11 +284,13 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
       `| ${connections} connections, ${measureS} s | requests/s | latency p50 / p99 / max (ms) | errors / timeouts / non-2xx |`,
       '| --- | --- | --- | --- |',
       ...throughput.map(row),
+      `| the engine alone, same mix, one at a time in-process (no HTTP, no audit) | ${alone.perCorePerSecond} per core (${alone.msPerAsk} ms per answer) | | |`,
       '',
       '| one process under the same load | value |',
       '| --- | --- |',
       `| RSS over ${rssS} s (first → last, min–max) | ${data.rss.firstMb} → ${data.rss.lastMb} MB (${data.rss.minMb}–${data.rss.maxMb}) |`,
-      `| RSS slope (least squares) | ${data.rss.slopeMbPerMinute} MB/min |`,
+      `| RSS slope (least squares over all samples; the GC sawtooth weighs in) | ${data.rss.slopeMbPerMinute} MB/min |`,
+      `| lowest RSS per 10 s window (after GC) | ${lows.map((x) => x.mb).join(', ')} MB — slope ${data.rss.troughSlopeMbPerMinute} MB/min |`,
       `| throughput, p99, errors during that run | ${data.rss.requestsPerSecond} requests/s, ${data.rss.latencyP99Ms} ms, ${data.rss.errors} |`,
       `| audit records per commit (group commit, mean) | ${data.audit.meanBatchSize} |`,
       `| audit after SIGTERM (exit ${code}) | ${audited} \`answer.ask\` records for ${answered2xx} 2xx answers received (requests still in flight when the load generator stops are answered and audited but not counted); chain ${chainOk ? 'verifies' : 'BROKEN'} |`,
