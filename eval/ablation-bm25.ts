@@ -48,7 +48,7 @@ export function ablationSteps(fitted: RetrievalParams): AblationStep[] {
       params: flat({ mode: 'simple', stopWords: 'none', stem: 'none' }, 'ablation: baseline'),
     },
     {
-      step: '+ biomedical tokenizer (NFKC, accents, Greek letters, hyphens joined+split, numbers with units) and Lucene stop words',
+      step: '+ biomedical tokenizer (NFKC, accents, Greek letters, hyphens joined+split, numbers with units, American spelling) and Lucene stop words',
       layout: 'flat',
       params: flat({ mode: 'biomedical', stopWords: 'lucene', stem: 'none' }, 'ablation: tokenizer'),
     },
