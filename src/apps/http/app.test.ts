@@ -337,6 +337,8 @@ describe('operations', () => {
     expect(m.body).toMatch(/fertility_abstention_ratio \d/);
     expect(m.body).toContain(`fertility_knowledge_info{version="${engine.knowledge().version}"`);
     expect(m.body).toMatch(/fertility_audit_batch_size_count [1-9]/);
+    // Every earlier request has been counted out again; the scrape itself is the one in flight.
+    expect(m.body).toMatch(/^http_requests_in_flight 1$/m);
   });
 
   it('/openapi.json documents every route with the request schemas', async () => {

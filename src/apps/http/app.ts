@@ -312,6 +312,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.decorateRequest('tenantId', null);
   app.addHook('onRequest', async (request, reply) => {
     metrics.inFlight.inc();
+    // 'close' fires once per response, answered or aborted ('finish' does not fire on abort).
+    reply.raw.once('close', () => metrics.inFlight.dec());
     void reply.header('x-request-id', request.id);
     if (closing) {
       throw new IssueError([
@@ -326,7 +328,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.inFlight.dec();
     const route = request.routeOptions.url ?? '(unmatched)';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
