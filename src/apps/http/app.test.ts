@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import { AnswerSchema } from '../../domain/answer.js';
 import { ISSUE_CATALOG, type IssueCode } from '../../domain/issues.js';
@@ -17,6 +17,9 @@ import { createApp, type App } from './app.js';
 import { statusForIssue } from './errors.js';
 import { KnowledgeEntriesSchema, ROUTES, StoredProfileSchema, StoredReportSchema } from './schemas.js';
 import { engineForTests } from './testing.js';
+
+// The real engine takes seconds to build, more on a machine shared with other work.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 const FIXTURES = join(PROJECT_ROOT, 'fixtures');
 const fixture = (p: string): Buffer => readFileSync(join(FIXTURES, p));

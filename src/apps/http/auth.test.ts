@@ -1,11 +1,14 @@
 // API keys and tenancy over the HTTP API (in memory, real SQLite store): once a key exists every
 // /v1 route needs one, a revoked key is 403, and one clinic never reads another's data.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import type { Engine } from '../../engine.js';
 import type { Store } from '../../ports/store.js';
 import { createApp, type App } from './app.js';
 import { engineForTests } from './testing.js';
+
+// The real engine takes seconds to build, more on a machine shared with other work.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 let engine: Engine;
 let store: Store;

@@ -2,12 +2,15 @@
 // type or body — the service answers with a JSON error of its own or a result, never a 5xx
 // (bad input is always the client's 4xx) and never a crash. Real engine, real SQLite in memory.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import type { Store } from '../../ports/store.js';
 import { createApp, type App } from './app.js';
 import { ROUTES, type RouteSpec } from './schemas.js';
 import { engineForTests } from './testing.js';
+
+// The real engine takes seconds to build, more on a machine shared with other work.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 const UUID = '0b7c5c3e-5b1f-4c8e-9a55-3d9d2c1f0a11';
 let store: Store;

@@ -1,7 +1,7 @@
 // Knowledge reloads through the API (in memory, real engine and SQLite store): an invalid bank is
 // refused and the old version keeps serving; a valid one is published and served; an answer in
 // flight finishes on the version it started with.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
 import { createEngine, type Engine } from '../../engine.js';
 import { KNOWLEDGE_DIR } from '../../paths.js';
@@ -10,6 +10,9 @@ import type { JsonObject, Store } from '../../ports/store.js';
 import { createApp, type App } from './app.js';
 import { prepareDirectory } from './knowledge-sync.js';
 import { calibratorForTests } from './testing.js';
+
+// The real engine takes seconds to build, more on a machine shared with other work.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 type Res = Awaited<ReturnType<App['fastify']['inject']>>;
 // Assertions walk response JSON freely; its shapes are checked against the API schemas elsewhere.
