@@ -81,25 +81,47 @@ export async function prepareRows(
   return rows;
 }
 
-/** Choose the threshold on p that best meets both targets on the fitting rows. */
+/**
+ * Choose the abstention threshold on the fitting rows. When one threshold meets both targets
+ * (answer ≥ targets.answered of the answerable, abstain on ≥ targets.abstained of the rest), the
+ * lowest such threshold is taken. When none does — the usual case with lexical evidence alone — the
+ * threshold minimises  wrongAnswerCost × (share of should-abstain questions answered)
+ *                     + (share of answerable questions refused):
+ * answering a question the bank does not support (borrowing a neighbouring entry) is the failure
+ * the product exists to prevent, so it costs more than a needless "not enough evidence".
+ */
 export function chooseThreshold(
   rows: ReadonlyArray<{ p: number; shouldAnswer: boolean }>,
   targets: { answered: number; abstained: number },
-): { threshold: number; answeredRate: number; abstainedRate: number } {
+  wrongAnswerCost = WRONG_ANSWER_COST,
+): { threshold: number; answeredRate: number; abstainedRate: number; rule: string } {
   const answerable = rows.filter((r) => r.shouldAnswer);
   const unanswerable = rows.filter((r) => !r.shouldAnswer);
   const candidates = [...new Set([0, ...rows.map((r) => r.p), 1])].sort((a, b) => a - b);
-  let best = { threshold: 0.5, answeredRate: 0, abstainedRate: 0, score: -Infinity };
+  const at = (t: number) => ({
+    answeredRate: answerable.length ? answerable.filter((r) => r.p >= t).length / answerable.length : 1,
+    abstainedRate: unanswerable.length ? unanswerable.filter((r) => r.p < t).length / unanswerable.length : 1,
+  });
   for (const t of candidates) {
-    const answeredRate = answerable.length ? answerable.filter((r) => r.p >= t).length / answerable.length : 1;
-    const abstainedRate = unanswerable.length ? unanswerable.filter((r) => r.p < t).length / unanswerable.length : 1;
-    // Meeting each target counts most; then balanced accuracy; then the lower threshold (answer more).
-    const score =
-      (answeredRate >= targets.answered ? 10 : 0) + (abstainedRate >= targets.abstained ? 10 : 0) + (answeredRate + abstainedRate) / 2;
-    if (score > best.score + 1e-12) best = { threshold: t, answeredRate, abstainedRate, score };
+    const r = at(t);
+    if (r.answeredRate >= targets.answered && r.abstainedRate >= targets.abstained) return { threshold: t, ...r, rule: 'lowest threshold meeting both targets' };
   }
-  return { threshold: best.threshold, answeredRate: best.answeredRate, abstainedRate: best.abstainedRate };
+  let best = { threshold: 0.5, answeredRate: 0, abstainedRate: 0, cost: Infinity };
+  for (const t of candidates) {
+    const r = at(t);
+    const cost = wrongAnswerCost * (1 - r.abstainedRate) + (1 - r.answeredRate);
+    if (cost < best.cost - 1e-12) best = { threshold: t, ...r, cost };
+  }
+  return {
+    threshold: best.threshold,
+    answeredRate: best.answeredRate,
+    abstainedRate: best.abstainedRate,
+    rule: `no threshold meets both targets; minimum of ${wrongAnswerCost} × wrong answers + needless abstentions`,
+  };
 }
+
+/** A wrong answer (answering what the bank does not support) costs this many needless abstentions. */
+export const WRONG_ANSWER_COST = 2;
 
 /** Labelled (question, candidate) pairs: positive when the candidate is an expected entry of a question that should be answered. */
 function labelledPairs(rows: readonly PreparedRow[]): { X: number[][]; y: number[] } {
@@ -138,7 +160,7 @@ export async function trainReranker(engine: Engine, set: QuestionSet, opts: { l2
     version: `rel-${createHash('sha256').update(JSON.stringify({ w: fitted.model.weights, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
     createdAt: new Date().toISOString(),
     trainingData: {
-      path: 'eval/questions/questions.jsonl',
+      path: set.files.join(' + '),
       sha256: set.sha256,
       questions: rows.filter((r) => r.guard === null).length,
       pairs: fitted.pairs,
@@ -188,7 +210,7 @@ export async function trainCalibrator(
     kind: 'confidence-calibrator',
     version: `cal-${createHash('sha256').update(JSON.stringify({ w: model.weights, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
     createdAt: new Date().toISOString(),
-    trainingData: { path: 'eval/questions/questions.jsonl', sha256: set.sha256, questions: usable.length },
+    trainingData: { path: set.files.join(' + '), sha256: set.sha256, questions: usable.length },
     knowledgeVersion: kb.version,
     model: { features: model.features, mean: model.mean, std: model.std, weights: model.weights, l2: model.l2 },
     threshold: th.threshold,
@@ -197,6 +219,7 @@ export async function trainCalibrator(
       positives: y.filter((v) => v === 1).length,
       folds: opts.folds,
       relevanceFeatures: 'out-of-fold',
+      thresholdRule: th.rule,
       answeredRateAnswerable: th.answeredRate,
       abstainedRateUnanswerable: th.abstainedRate,
       ece: expectedCalibrationError(scoredRows.map((r, i) => ({ confidence: r.p, right: y[i] === 1 }))),

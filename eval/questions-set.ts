@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../src/paths.js';
 
@@ -26,22 +26,39 @@ export const QuestionSchema = z.object({
 export type LabelledQuestion = z.infer<typeof QuestionSchema>;
 
 export const DEFAULT_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'questions.jsonl');
+/** Training-only questions (all split "fit"), written separately; never used to report figures. */
+export const EXTRA_TRAINING_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'train-extra.jsonl');
 
 export interface QuestionSet {
   path: string;
+  /** Every file read, relative to the project (the evaluation set first, then training-only files). */
+  files: string[];
   sha256: string;
   questions: LabelledQuestion[];
   intake(q: LabelledQuestion): unknown;
 }
 
-export function loadQuestionSet(path = DEFAULT_QUESTIONS): QuestionSet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read the question set ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** Load a question set; `extra` files are appended (their questions must all be in the fitting split). */
+export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string[] = []): QuestionSet {
+  const read = (p: string): string => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read the question set ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  const text = read(path);
+  const extras = extra.map((p) => ({ p, text: read(p) }));
   const questions: LabelledQuestion[] = [];
+  for (const x of extras) {
+    x.text.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      const r = QuestionSchema.safeParse(JSON.parse(line));
+      if (!r.success) throw new Error(`${x.p}:${i + 1}: ${r.error.issues.map((e) => e.path.join('.') + ' ' + e.message).join('; ')}`);
+      if (r.data.split !== 'fit') throw new Error(`${x.p}:${i + 1}: training-only questions must be in the fit split`);
+      questions.push(r.data);
+    });
+  }
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     let raw: unknown;
@@ -57,7 +74,8 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS): QuestionSet {
   const cache = new Map<string, unknown>();
   return {
     path,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    files: [path, ...extras.map((x) => x.p)].map((f) => relative(PROJECT_ROOT, f)),
+    sha256: createHash('sha256').update(text).update(extras.map((x) => x.text).join('\n')).digest('hex'),
     questions,
     intake(q) {
       if (!q.profile) return undefined;

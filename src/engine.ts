@@ -29,6 +29,7 @@ import { buildProfile, profileFacts } from './pipeline/profile/index.js';
 import { recommendFor, type RecommendationItem } from './pipeline/recommend.js';
 import { KnowledgeIndex } from './pipeline/retrieve/knowledge.js';
 import { loadRelevanceModel, type RelevanceModel } from './pipeline/rerank/relevance.js';
+import { loadLearnedGuards, type LearnedGuards } from './pipeline/guard/learned.js';
 import { finish, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
@@ -104,6 +105,8 @@ export interface EngineAdapters {
   calibrator?: Calibrator;
   /** Use this relevance re-ranker instead of the artifact; `null` for the heuristic order only (training). */
   relevance?: RelevanceModel | null;
+  /** Use these guard classifiers instead of the artifact; `null` for the word-list rules only (training). */
+  learnedGuards?: LearnedGuards | null;
 }
 
 function scopeGeneralConcepts(): Set<string> {
@@ -145,6 +148,7 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
     generalConcepts: scopeGeneralConcepts(),
     llm,
     relevance: adapters.relevance === undefined ? loadRelevanceModel(config.calibration.relevancePath) : adapters.relevance,
+    learnedGuards: adapters.learnedGuards === undefined ? loadLearnedGuards(config.calibration.guardsPath) : adapters.learnedGuards,
   };
   const calibrator = adapters.calibrator ?? loadCalibrator(config.calibration.modelPath);
 

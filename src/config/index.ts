@@ -89,10 +89,13 @@ export const EngineConfigSchema = z.strictObject({
       modelPath: z.string().default(join(MODELS_DIR, 'confidence-calibrator.json')),
       /** The fitted relevance re-ranker (`fertility train reranker`). */
       relevancePath: z.string().default(join(MODELS_DIR, 'relevance-reranker.json')),
+      /** The fitted guard classifiers (`fertility train guards`). */
+      guardsPath: z.string().default(join(MODELS_DIR, 'guard-classifiers.json')),
     })
     .default({
       modelPath: join(MODELS_DIR, 'confidence-calibrator.json'),
       relevancePath: join(MODELS_DIR, 'relevance-reranker.json'),
+      guardsPath: join(MODELS_DIR, 'guard-classifiers.json'),
     }),
 });
 

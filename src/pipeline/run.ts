@@ -15,15 +15,20 @@ import type { EngineConfig } from '../config/index.js';
 import type { ChatModel } from '../ports/llm.js';
 import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
-import { asksQuantity, computeFeatures, type Features } from './calibrate/features.js';
-import { pairFeatures, type PairFeatureName, type QuestionContext, type RelevanceModel } from './rerank/relevance.js';
+import { computeFeatures, type Features } from './calibrate/features.js';
+import { quantityAsked } from './understand/quantity.js';
+import { pairFeatures, quantityGiven, type PairFeatureName, type QuestionContext, type RelevanceModel } from './rerank/relevance.js';
 import { numbersIn } from './synthesize/claims.js';
 
 /** Candidates the learned re-ranker scores when no model says otherwise. */
 export const RERANK_TOP_N = 20;
+/** Pieces of evidence per option in a comparison question. */
+export const COMPARISON_PER_SIDE = 2;
 import type { Calibrator } from './calibrate/calibrator.js';
 import type { ScopeGuard } from './guard/scope.js';
-import type { UrgentGuard } from './guard/urgent.js';
+import { GENERAL_CONCEPT, type UrgentFinding, type UrgentGuard } from './guard/urgent.js';
+import type { ScopeDecision } from './guard/scope.js';
+import type { LearnedGuards, SCOPE_DENSE, URGENT_DENSE } from './guard/learned.js';
 import { pack } from './pack/index.js';
 import { rerank } from './rerank/index.js';
 import { evaluateApplicability } from './rerank/applicability.js';
@@ -43,6 +48,8 @@ export interface PipelineDeps {
   /** Concepts that are not reproductive on their own (scope.yaml); they count less as evidence of coverage. */
   generalConcepts: ReadonlySet<string>;
   llm: ChatModel | null;
+  /** The learned guard classifiers; null = word-list rules only (training, or before one is trained). */
+  learnedGuards: LearnedGuards | null;
   /** The learned relevance re-ranker; null before one is trained (heuristic order only). */
   relevance: RelevanceModel | null;
 }
@@ -67,6 +74,7 @@ export interface AnswerTrace {
   injectionDetected: boolean;
   urgentRule: string | null;
   scope: { inScope: boolean; reason: string; coverage?: number };
+  guards: { pUrgent: number | null; pInScope: number | null; version: string | null } | null;
   corrections: Array<[string, string]>;
   retrieval: RetrievalTrace | null;
   rerank: EngineConfig['rerank'];
@@ -87,6 +95,8 @@ export interface PreparedAnswer {
   evidence: Evidence[];
   /** Keys of all re-ranked candidates, best first (for retrieval evaluation). */
   ranked: string[];
+  /** For comparison questions: evidence key → the option it speaks to. */
+  sideOf: ReadonlyMap<string, string>;
   /** Pair features of the candidates the learned re-ranker scores (for training it). */
   pairs: Array<{ key: string; features: Record<PairFeatureName, number> }>;
   features: Features | null;
@@ -156,6 +166,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     corrections: understood.corrections,
     urgentRule: null,
     scope: { inScope: true, reason: '' },
+    guards: null,
     retrieval: null,
     rerank: deps.config.rerank,
     packing: deps.config.packing,
@@ -169,12 +180,17 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   };
 
   // 1. Urgent signs first, on the question as asked (removing injected sentences must not hide symptoms).
-  const urgent = deps.urgent.check(question, understood.language);
+  const questionTerms = serving.index.terms(understood.searchText);
+  const gs = guardSignals(question, understood, questionTerms, input.facts !== null, serving, deps);
+  trace.guards = { pUrgent: gs.pUrgent === null ? null : round(gs.pUrgent), pInScope: gs.pInScope === null ? null : round(gs.pInScope), version: deps.learnedGuards?.version ?? null };
+  const urgent = gs.urgent;
   lap('guardMs');
   if (urgent) {
     trace.urgentRule = urgent.rule;
     const related = new Set([urgent.concept, ...deps.vocabulary.descendants(urgent.concept)]);
-    const signs = serving.snapshot.entries.filter((e) => e.kind === 'warning-sign' && e.concepts.some((c) => related.has(c)));
+    const signs = serving.snapshot.entries.filter(
+      (e) => e.kind === 'warning-sign' && (urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c))),
+    );
     const citations: Citation[] = signs.slice(0, 3).map((e, i) => ({
       n: i + 1,
       id: `kb:${e.id}`,
@@ -188,18 +204,17 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       ...citations.map((c) => ({ text: c.excerpt, citations: [c.n], role: 'evidence' as const })),
     ];
     const text = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim()).join(' ');
-    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], pairs: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], sideOf: new Map(), pairs: [], features: null, trace, timings, started };
   }
 
   // 2. Scope.
-  const questionTerms = serving.index.terms(understood.searchText);
-  const scope = deps.scope.check(understood, input.facts !== null, serving.index.coverage(questionTerms));
-  trace.scope = { inScope: scope.inScope, reason: scope.reason, coverage: round(scope.coverage) };
-  if (!scope.inScope) {
+  const scope = gs.scope;
+  trace.scope = { inScope: gs.inScope, reason: scope.reason, coverage: round(scope.coverage) };
+  if (!gs.inScope) {
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
       'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
-    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], pairs: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], sideOf: new Map(), pairs: [], features: null, trace, timings, started };
   }
 
   // 3. Retrieve, rerank, pack.
@@ -247,7 +262,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     bankHasTerm: (t) => serving.index.vocabularyTerms.has(t),
     rarest,
     years: numbersIn(understood.text).filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
-    asksQuantity: asksQuantity(understood.tokens.join(' ')),
+    quantity: quantityAsked(understood.tokens.join(' ')),
+    questionNumbers: new Set(numbersIn(understood.text)),
     english,
     novelWords,
     nonWord,
@@ -262,17 +278,23 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     maxLexical: candidates.reduce((m, c) => Math.max(m, c.lexical), 0),
     maxFused: candidates.reduce((m, c) => Math.max(m, c.fused), 0),
   };
-  const pairs = head.map((e) => {
+  const scorePair = (e: Evidence): Record<PairFeatureName, number> => {
     const c = bySignal.get(e.key)!;
     const features = pairFeatures(qc, e, c, norms, { text: serving.index.termsOf(e.key), focus: serving.index.focusTermsOf(e.key) });
     if (deps.relevance) e.scores.relevance = deps.relevance.probability(features);
-    return { key: e.key, features };
-  });
+    return features;
+  };
+  // Training pairs: the heuristic top N. With a model, every candidate is scored, so that evidence
+  // shown (including comparison picks from further down) is on one scale.
+  const pairs = head.map((e) => ({ key: e.key, features: scorePair(e) }));
   let ordered = ranked;
   if (deps.relevance) {
+    for (const e of ranked.slice(topN)) scorePair(e);
     // Stable: equal probabilities keep the heuristic order.
-    const reordered = head.map((e, i) => ({ e, i })).sort((a, b) => b.e.scores.relevance! - a.e.scores.relevance! || a.i - b.i).map((x) => x.e);
-    ordered = [...reordered, ...ranked.slice(topN)];
+    ordered = ranked
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => b.e.scores.relevance! - a.e.scores.relevance! || a.i - b.i)
+      .map((x) => x.e);
   }
   trace.candidates = ordered.slice(0, 10).map((e) => ({
     key: e.key,
@@ -284,18 +306,40 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   lap('relevanceMs');
   const score = (e: Evidence): number => e.scores.relevance ?? e.scores.final;
   const best = ordered[0] ? score(ordered[0]) : 0;
-  const eligible = ordered.filter((e) => score(e) >= best * deps.config.packing.relativeCutoff);
+  let eligible = ordered.filter((e) => score(e) >= best * deps.config.packing.relativeCutoff);
+  // A comparison ("IUI or IVF?") needs evidence on each option: the best entries about each side's
+  // first option that do not exclude this couple, interleaved ahead of the rest.
+  const sideOf = new Map<string, string>();
+  if (understood.comparison) {
+    const picks: Evidence[][] = understood.comparison.sides.map((side) => {
+      const primary = side[0]!;
+      const about = (e: Evidence): boolean => e.concepts.some((c) => c === primary || deps.vocabulary.ancestors(c).includes(primary));
+      return ordered.filter((e) => about(e) && e.applicability.truth !== 'not-met').slice(0, COMPARISON_PER_SIDE);
+    });
+    const first: Evidence[] = [];
+    for (let i = 0; i < COMPARISON_PER_SIDE; i++) {
+      picks.forEach((list, s) => {
+        const e = list[i];
+        if (e && !first.includes(e)) {
+          first.push(e);
+          sideOf.set(e.key, deps.vocabulary.label(understood.comparison!.sides[s]![0]!));
+        }
+      });
+    }
+    eligible = [...first, ...eligible.filter((e) => !first.includes(e))];
+  }
   const packed = pack(eligible, deps.config.packing).evidence;
   lap('packMs');
 
-  // 5. Features for the calibrator.
+  // 5. Features for the calibrator, on the evidence in relevance order (comparisons reorder what is shown).
+  const byScore = [...packed].sort((a, b) => score(b) - score(a));
   const features = computeFeatures({
-    evidence: packed,
+    evidence: byScore,
     questionConcepts: concepts,
     covers: qc.covers,
     questionTerms,
-    evidenceTerms: packed.map((e) => serving.index.termsOf(e.key)),
-    evidenceFocus: packed.map((e) => serving.index.focusTermsOf(e.key)),
+    evidenceTerms: byScore.map((e) => serving.index.termsOf(e.key)),
+    evidenceFocus: byScore.map((e) => serving.index.focusTermsOf(e.key)),
     novelTerms,
     bankHasTerm: qc.bankHasTerm,
     idf: qc.idf,
@@ -304,14 +348,58 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     bankMentions: (c) => serving.index.bankMentions(c),
     english,
     questionText: understood.text,
-    asksQuantity: qc.asksQuantity,
-    termsOfText: qc.termsOfText,
+    quantityMissing: qc.quantity !== null && !byScore.slice(0, 3).some((e) => quantityGiven(qc, e)),
     hasProfile: input.facts !== null,
     conflict: findConflicts(packed, concepts).length > 0,
   });
   trace.features = features;
   lap('featuresMs');
-  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), pairs, features, trace, timings, started };
+  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), sideOf, pairs, features, trace, timings, started };
+}
+
+export interface GuardSignals {
+  urgent: UrgentFinding | null;
+  urgentDense: Record<(typeof URGENT_DENSE)[number], number>;
+  pUrgent: number | null;
+  scope: ScopeDecision;
+  scopeDense: Record<(typeof SCOPE_DENSE)[number], number>;
+  pInScope: number | null;
+  inScope: boolean;
+}
+
+/**
+ * The guards' decision: word-list rules, and — when trained — the learned classifiers, which see
+ * the rule results as features and decide. Exported for guard training, which must compute exactly
+ * the same features.
+ */
+export function guardSignals(
+  question: string,
+  understood: UnderstoodQuestion,
+  questionTerms: readonly string[],
+  hasProfile: boolean,
+  serving: Serving,
+  deps: PipelineDeps,
+): GuardSignals {
+  const rule = deps.urgent.check(question, understood.language);
+  const sig = deps.urgent.signals(question);
+  const urgentDense = { ruleUrgent: rule ? 1 : 0, partialGroups: sig.partialGroups, presentCue: sig.presentCue ? 1 : 0 };
+  const scope = deps.scope.check(understood, hasProfile, serving.index.coverage(questionTerms));
+  const scopeDense = {
+    specificTerms: Math.min(3, scope.counts.specificTerms),
+    strongWords: Math.min(3, scope.counts.strongWords),
+    weakWords: Math.min(3, scope.counts.weakWords),
+    generalConcepts: Math.min(3, scope.counts.generalConcepts),
+    bankCoverageEn: understood.language === 'en' ? scope.coverage : 0,
+    nonEnglish: understood.language === 'en' ? 0 : 1,
+    ruleInScope: scope.inScope ? 1 : 0,
+  };
+  const lg = deps.learnedGuards;
+  const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;
+  const pInScope = lg ? lg.pInScope(question, scopeDense) : null;
+  let urgent = rule;
+  if (lg) urgent = pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
+  const inScope = lg ? pInScope! >= lg.scopeThreshold : scope.inScope;
+  return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
 }
 
 /** Recommendation entries whose (non-empty) applicability the profile meets, most specific first. */
@@ -392,6 +480,7 @@ export async function finish(
     queryTokens: p.understood.tokens,
     focusConcepts: focus,
     conceptLabel: (id) => deps.vocabulary.label(id),
+    sideOf: p.sideOf,
   });
   let statements = extractive.statements;
   let answerText = extractive.answer;

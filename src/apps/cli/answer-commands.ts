@@ -141,10 +141,32 @@ export async function runEvalQuestions(opts: { split: string; questions?: string
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Training reads the evaluation set's fitting part plus the training-only questions, when present. */
+async function trainingSet(questions: string | undefined) {
+  const { loadQuestionSet, EXTRA_TRAINING_QUESTIONS } = await import('../../../eval/questions-set.js');
+  const { existsSync } = await import('node:fs');
+  return loadQuestionSet(questions ? resolvePath(questions) : undefined, existsSync(EXTRA_TRAINING_QUESTIONS) ? [EXTRA_TRAINING_QUESTIONS] : []);
+}
+
+export async function runTrainGuards(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
+  const { trainGuards } = await import('../../../eval/guards-train.js');
+  const set = await trainingSet(opts.questions);
+  const engine = await createEngine(configFromEnv(), {
+    learnedGuards: null,
+    relevance: null,
+    calibrator: { version: 'training', threshold: 0.5, probability: () => 0.5 },
+  });
+  const artifact = await trainGuards(engine, set);
+  const out = opts.out ? resolvePath(opts.out) : join(PROJECT_ROOT, 'models', 'guard-classifiers.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(artifact) + '\n');
+  if (opts.json) return printJson({ path: out, version: artifact.version, fit: artifact.fit });
+  process.stdout.write(`wrote ${out}\n  version ${artifact.version}; out of fold: ${JSON.stringify(artifact.fit)}\n`);
+}
+
 export async function runTrainReranker(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
-  const { loadQuestionSet } = await import('../../../eval/questions-set.js');
   const { trainReranker } = await import('../../../eval/answers.js');
-  const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
+  const set = await trainingSet(opts.questions);
   const engine = await createEngine(configFromEnv(), {
     relevance: null,
     calibrator: { version: 'training', threshold: 0.5, probability: () => 0.5 },
@@ -161,9 +183,8 @@ export async function runTrainReranker(opts: { questions?: string; out?: string;
 }
 
 export async function runTrainCalibrator(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
-  const { loadQuestionSet } = await import('../../../eval/questions-set.js');
   const { trainCalibrator } = await import('../../../eval/answers.js');
-  const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
+  const set = await trainingSet(opts.questions);
   // Training needs the pipeline up to the features only; the calibrator being trained is not used.
   // The re-ranker's features come out of fold (see trainCalibrator), so the artifact is not used either.
   const engine = await createEngine(configFromEnv(), {

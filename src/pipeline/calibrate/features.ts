@@ -88,10 +88,8 @@ export interface FeatureInputs {
   nonWord: boolean;
   english: boolean;
   questionText: string;
-  /** Whether the question asks for a number (see ASKS_QUANTITY). */
-  asksQuantity: boolean;
-  /** Index terms of a text (to find evidence sentences that share the question's terms). */
-  termsOfText: (text: string) => string[];
+  /** Whether the first three pieces fail to give the quantity the question asks for (see understand/quantity). */
+  quantityMissing: boolean;
   hasProfile: boolean;
   conflict: boolean;
 }
@@ -137,20 +135,7 @@ export function computeFeatures(x: FeatureInputs): Features {
   const evidenceNumbers = new Set(numbersIn(evidenceText));
   const isYear = (v: string): boolean => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100;
   const unmatchedYears = numbersIn(x.questionText).filter((v) => isYear(v) && !evidenceNumbers.has(v)).length;
-  // A quantitative question needs a number in an evidence sentence about the same thing.
-  let missingQuantity = 0;
-  if (x.asksQuantity) {
-    const salient = new Set(terms);
-    const need = Math.min(2, salient.size);
-    // Years (a guideline's date) are not the quantity asked for.
-    const quantities = (sentence: string): string[] => numbersIn(sentence).filter((v) => !(Number(v) >= 1900 && Number(v) <= 2100));
-    const answered = x.evidence.slice(0, 3).some((e) =>
-      `${e.text} ${e.clinicianText}`
-        .split(/(?<=[.;!?])\s+/)
-        .some((sentence) => quantities(sentence).length > 0 && new Set(x.termsOfText(sentence).filter((t) => salient.has(t))).size >= need),
-    );
-    missingQuantity = answered ? 0 : 1;
-  }
+  const missingQuantity = x.quantityMissing ? 1 : 0;
   const n = x.evidence.length || 1;
   return {
     topRelevance: top?.scores.relevance ?? 0,
@@ -179,22 +164,3 @@ export function computeFeatures(x: FeatureInputs): Features {
 }
 
 export const featureVector = (f: Features): number[] => FEATURE_NAMES.map((n) => f[n]);
-
-/**
- * Questions that ask for a number, in the six languages (folded text, word boundaries by spaces).
- * Kept as phrases, not a regular expression over user text.
- */
-export const ASKS_QUANTITY = [
-  'how many', 'how much', 'how long', 'how often', 'how big', 'how high', 'how low', 'what dose', 'which dose', 'what level',
-  'what value', 'what number', 'what percentage', 'what percent', 'what cut off', 'what cutoff', 'what threshold', 'exact dose',
-  'success rate', 'chance of', 'chances of', 'what are the chances', 'cost', 'how many mg', 'what size',
-  'combien', 'quelle dose', 'quel taux', 'quel seuil', 'quelle valeur', 'cuantos', 'cuantas', 'cuanto', 'que dosis', 'que nivel',
-  'wie viele', 'wie viel', 'wie lange', 'wie oft', 'welche dosis', 'quantos', 'quantas', 'quanto', 'qual dose', 'qual nivel',
-  'كم',
-] as const;
-
-/** Whether `foldedText` (lower-case, accent-free) asks for a quantity. */
-export function asksQuantity(foldedText: string): boolean {
-  const t = ` ${foldedText.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  return ASKS_QUANTITY.some((p) => t.includes(` ${p} `));
-}

@@ -39,6 +39,8 @@ export interface ScopeDecision {
   signals: string[];
   /** Share of the question's words the bank knows (IDF-weighted). */
   coverage: number;
+  /** Counts behind the decision (features of the learned scope classifier). */
+  counts: { specificTerms: number; strongWords: number; weakWords: number; generalConcepts: number };
 }
 
 export interface ScopeGuard {
@@ -70,19 +72,26 @@ export function compileScopeGuard(data: unknown, isKnownTerm: (id: string) => bo
       // The bank is written in English: coverage says nothing about a question in another language.
       const english = q.language === 'en';
       const coverage = english ? bankCoverage : 1;
+      // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
+      const specific = [...new Set(q.terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
+      const strongHits = strong.match(q.tokens).map((m) => m.phrase);
+      const weakHits = weak.match(q.tokens).map((m) => m.phrase);
+      const generalHits = [...new Set(q.terms.filter((x) => general.has(x.id)).map((x) => x.id))];
+      const counts = {
+        specificTerms: specific.length,
+        strongWords: strongHits.length,
+        weakWords: weakHits.length,
+        generalConcepts: generalHits.length,
+      };
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
         reason,
         signals,
         coverage: bankCoverage,
+        counts,
       });
-      // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
-      const specific = [...new Set(q.terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
       if (specific.length > 0) return out(true, 'names reproductive-health terms of the terminology', specific);
-      const strongHits = strong.match(q.tokens).map((m) => m.phrase);
       if (strongHits.length > 0 && coverage >= t.withStrongTerm) return out(true, 'uses reproductive-health words', strongHits);
-      const weakHits = weak.match(q.tokens).map((m) => m.phrase);
-      const generalHits = [...new Set(q.terms.filter((x) => general.has(x.id)).map((x) => x.id))];
       if ((weakHits.length > 0 || generalHits.length > 0 || hasProfile || strongHits.length > 0) && coverage >= t.withWeakTerm) {
         return out(true, 'words the knowledge bank uses, in a reproductive context', [...strongHits, ...weakHits, ...generalHits]);
       }

@@ -47,7 +47,7 @@ describe('urgent guard', () => {
       present: ['i'],
       rules: [{ id: 'x', concept: 'ohss', description: 'd', all: [['a']] }],
       messages: { en: 'a', fr: 'a', es: 'a', de: 'a', pt: 'a', ar: 'a' },
-      reasons: {},
+      reasons: { general: { en: 'a', fr: 'a', es: 'a', de: 'a', pt: 'a', ar: 'a' } },
     };
     expect(() => compileUrgentGuard(bad)).toThrow(/reasons\.x/);
   });

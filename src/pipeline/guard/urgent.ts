@@ -49,7 +49,15 @@ export interface UrgentFinding {
 
 export interface UrgentGuard {
   readonly version: number;
+  /** A rule whose every group matches, or null. */
   check(question: string, language: Language): UrgentFinding | null;
+  /**
+   * For a question judged urgent by the learned classifier: the rule with the most matching groups
+   * (its concept picks the warning-sign entries to cite), or the general warning when none matches.
+   */
+  closest(question: string, language: Language): UrgentFinding;
+  /** Rule signals for the learned classifier: most groups of one rule matched, and whether someone is described now. */
+  signals(question: string): { partialGroups: number; presentCue: boolean };
 }
 
 /** Compile the rules file into a guard. Throws with the field path on a bad file. */
@@ -67,6 +75,7 @@ export function compileUrgentGuard(
   for (const r of file.rules) {
     if (!file.reasons[r.id]) throw new Error(`${origin}: reasons.${r.id} is missing (every rule needs its reason text)`);
   }
+  if (!file.reasons['general']) throw new Error(`${origin}: reasons.general is missing (used when no rule explains an urgent question)`);
   const present = new PhraseMatcher();
   for (const p of file.present) present.add('present', p);
   const rules = file.rules.map((r) => ({
@@ -105,8 +114,37 @@ export function compileUrgentGuard(
       }
       return null;
     },
+    signals(question) {
+      const tokens = foldTokens(question);
+      let most = 0;
+      for (const { groups } of rules) {
+        const n = groups.filter((g) => g.match(tokens).some((m) => !negation.isNegated(tokens, m.start))).length;
+        most = Math.max(most, n);
+      }
+      return { partialGroups: most, presentCue: present.match(tokens).length > 0 };
+    },
+    closest(question, language) {
+      const tokens = foldTokens(question);
+      let best: { rule: (typeof rules)[number]['rule']; matched: string[] } | null = null;
+      for (const { rule, groups } of rules) {
+        const matched = groups
+          .map((g) => g.match(tokens).find((m) => !negation.isNegated(tokens, m.start))?.phrase)
+          .filter((x): x is string => x !== undefined);
+        if (matched.length > 0 && (!best || matched.length > best.matched.length)) best = { rule, matched };
+      }
+      const id = best?.rule.id ?? 'general';
+      return {
+        rule: best ? `${id} (partial)` : 'general',
+        concept: best?.rule.concept ?? GENERAL_CONCEPT,
+        matched: best?.matched ?? [],
+        message: file.messages[language].replace('{reason}', (file.reasons[id] ?? file.reasons['general']!)[language]),
+      };
+    },
   };
 }
+
+/** Concept cited when the learned classifier flags a question no rule explains: all warning signs. */
+export const GENERAL_CONCEPT = '*';
 
 let cached: UrgentGuard | null = null;
 /** The bundled guard (`clinical/guards/urgent.yaml`), compiled once. */

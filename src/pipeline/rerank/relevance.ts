@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Evidence } from '../../domain/evidence.js';
 import { predictLogistic, type LogisticModel } from '../calibrate/logistic.js';
 import { numbersIn } from '../synthesize/claims.js';
+import { quantityGivenIn, type QuantityKind } from '../understand/quantity.js';
 
 /** Question-level facts, computed once per question. */
 export interface QuestionContext {
@@ -26,7 +27,10 @@ export interface QuestionContext {
   rarest: string | null;
   /** Years (1900–2100) named in the question. */
   years: readonly string[];
-  asksQuantity: boolean;
+  /** The kind of number the question asks for (see understand/quantity), or null. */
+  quantity: QuantityKind | null;
+  /** Numbers the question itself states (they are not answers). */
+  questionNumbers: ReadonlySet<string>;
   english: boolean;
   novelWords: number;
   nonWord: boolean;
@@ -79,14 +83,18 @@ export function coverage(q: QuestionContext, has: (t: string) => boolean): numbe
   return all > 0 ? hit / all : 0;
 }
 
-/** Whether a quantitative question finds a number in an evidence sentence sharing two of its terms. */
+/** Whether a quantitative question finds a quantity of the right kind in a sentence sharing two of its terms. */
 export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
+  if (!q.quantity) return true;
   const salient = new Set(q.terms);
   const need = Math.min(2, salient.size);
-  const notYear = (v: string): boolean => !(Number(v) >= 1900 && Number(v) <= 2100);
   return `${e.text} ${e.clinicianText}`
     .split(/(?<=[.;!?])\s+/)
-    .some((s) => numbersIn(s).some(notYear) && new Set(q.termsOfText(s).filter((t) => salient.has(t))).size >= need);
+    .some(
+      (s) =>
+        quantityGivenIn(q.quantity!, s, q.questionNumbers) &&
+        new Set(q.termsOfText(s).filter((t) => salient.has(t))).size >= need,
+    );
 }
 
 export function pairFeatures(
@@ -112,7 +120,7 @@ export function pairFeatures(
     nonWordEn: q.english && q.nonWord ? 1 : 0,
     nonEnglish: q.english ? 0 : 1,
     yearMissing: q.years.some((y) => !evidenceNumbers.has(y)) ? 1 : 0,
-    quantityMissing: q.asksQuantity && !quantityGiven(q, e) ? 1 : 0,
+    quantityMissing: quantityGiven(q, e) ? 0 : 1,
     applicabilityMet: e.applicability.truth === 'met' && e.applicability.because.length > 0 ? 1 : 0,
     applicabilityNotMet: e.applicability.truth === 'not-met' ? 1 : 0,
     kindRecommendation: e.kind === 'recommendation' ? 1 : 0,

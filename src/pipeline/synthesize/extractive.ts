@@ -85,13 +85,28 @@ export function findConflicts(
 
 export function synthesizeExtractive(
   evidence: readonly Evidence[],
-  opts: { queryTokens: readonly string[]; focusConcepts: readonly string[]; conceptLabel: (id: string) => string },
+  opts: {
+    queryTokens: readonly string[];
+    focusConcepts: readonly string[];
+    conceptLabel: (id: string) => string;
+    /** Comparison questions: the option each piece of evidence speaks to (shown as a prefix). */
+    sideOf?: ReadonlyMap<string, string>;
+  },
 ): Synthesis {
   const citations = evidence.map((e, i) => citationOf(e, i + 1, opts.queryTokens));
-  const order = evidence.map((e, i) => ({ e, n: i + 1 })).sort((a, b) => KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || a.n - b.n);
+  const side = (e: Evidence): string | undefined => opts.sideOf?.get(e.key);
+  // Comparisons keep the option order (first option's evidence, then the second's); otherwise group by kind.
+  const order = evidence
+    .map((e, i) => ({ e, n: i + 1 }))
+    .sort((a, b) =>
+      opts.sideOf && opts.sideOf.size > 0
+        ? Number(side(a.e) === undefined) - Number(side(b.e) === undefined) || a.n - b.n
+        : KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || a.n - b.n,
+    );
   const statements: Statement[] = [];
   for (const { e, n } of order) {
-    statements.push({ text: citations[n - 1]!.excerpt, citations: [n], role: 'evidence' });
+    const label = side(e);
+    statements.push({ text: (label ? `${label}: ` : '') + citations[n - 1]!.excerpt, citations: [n], role: 'evidence' });
     if (e.applicability.truth === 'unknown' && e.applicability.missing.length > 0) {
       statements.push({
         text: `Whether this applies to you depends on: ${e.applicability.missing.map((m) => m.need).join('; ')}.`,

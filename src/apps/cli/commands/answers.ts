@@ -51,6 +51,16 @@ export function register(program: Command): void {
       await runEvalQuestions(opts);
     });
   commandGroup(program, 'train', 'retrain a learned component (versioned artifact under models/)')
+    .command('guards')
+    .description('fit the learned urgent and scope classifiers (guard development set + fitting questions)')
+    .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')
+    .option('--out <file>', 'artifact path (default models/guard-classifiers.json)')
+    .option('--json', 'machine output on stdout')
+    .action(async (opts: { questions?: string; out?: string; json?: boolean }) => {
+      const { runTrainGuards } = await import('../answer-commands.js');
+      await runTrainGuards(opts);
+    });
+  commandGroup(program, 'train', 'retrain a learned component (versioned artifact under models/)')
     .command('reranker')
     .description('fit the learned relevance re-ranker on the fitting questions (retrain the calibrator after it)')
     .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')

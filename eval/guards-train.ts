@@ -1,0 +1,133 @@
+/**
+ * @module eval/guards-train
+ * Fitting the learned guard classifiers (see src/pipeline/guard/learned.ts) and choosing their
+ * thresholds by 5-fold cross-validation on the training data: the guard development set
+ * (eval/guards/dev.jsonl, written independently of the word lists), the fitting part of the
+ * labelled question set, and the knowledge bank's titles. The held-out questions are not used.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../src/engine.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { GuardArtifactSchema, SCOPE_DENSE, URGENT_DENSE, type GuardArtifact } from '../src/pipeline/guard/learned.js';
+import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
+import { guardSignals } from '../src/pipeline/run.js';
+import { understandQuestion } from '../src/pipeline/understand/index.js';
+import type { QuestionSet } from './questions-set.js';
+
+export const GUARD_DEV_FILE = join(PROJECT_ROOT, 'eval', 'guards', 'dev.jsonl');
+
+interface Labelled {
+  text: string;
+  urgent: 0 | 1;
+  inScope: 0 | 1;
+  source: string;
+}
+
+const TRAIN = { l2: 1e-6, epochs: 12, seed: 7, learningRate: 0.4 };
+
+export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
+  return readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      const r = JSON.parse(l) as { question: string; expected: string };
+      if (!['urgent', 'in-scope', 'out-of-scope'].includes(r.expected)) throw new Error(`${path}:${i + 1}: unknown label ${r.expected}`);
+      return { text: r.question, urgent: r.expected === 'urgent' ? 1 : 0, inScope: r.expected === 'out-of-scope' ? 0 : 1, source: 'dev' };
+    });
+}
+
+function foldOf(text: string, k: number): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0) % k;
+}
+
+export async function trainGuards(engine: Engine, set: QuestionSet, devPath = GUARD_DEV_FILE): Promise<GuardArtifact> {
+  const deps = engine.internals.deps;
+  if (deps.learnedGuards !== null) throw new Error('train the guards with an engine created with { learnedGuards: null }');
+  const serving = engine.internals.serving();
+  const data: Labelled[] = [...loadGuardDev(devPath)];
+  for (const q of set.questions) {
+    if (q.split !== 'fit') continue;
+    data.push({ text: q.question, urgent: q.expected.status === 'urgent' ? 1 : 0, inScope: q.expected.status === 'out-of-scope' ? 0 : 1, source: 'fit' });
+  }
+  for (const e of serving.snapshot.entries) data.push({ text: e.title, urgent: 0, inScope: 1, source: 'bank-title' });
+
+  // Dense rule features, computed exactly as the pipeline computes them (no profile: questions alone).
+  const dense = data.map((d) => {
+    const understood = understandQuestion(d.text, { vocabulary: deps.vocabulary, negation: deps.negation, correct: (w) => serving.index.correct(w) });
+    const gs = guardSignals(d.text, understood, serving.index.terms(understood.searchText), false, serving, deps);
+    return { urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]), scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]) };
+  });
+  const urgentEx: Example[] = data.map((d, i) => ({ text: d.text, dense: dense[i]!.urgent, label: d.urgent }));
+  // Titles are not questions; they only teach the scope classifier the bank's vocabulary.
+  const scopeEx: Example[] = data.map((d, i) => ({ text: d.text, dense: dense[i]!.scope, label: d.inScope }));
+
+  const oof = (ex: Example[], names: readonly string[], positiveWeight: number): number[] => {
+    const p = new Array<number>(ex.length).fill(0);
+    for (let k = 0; k < 5; k++) {
+      const train = ex.filter((e) => foldOf(e.text, 5) !== k);
+      const m = new TextClassifier(trainTextClassifier(train, { ...TRAIN, denseNames: [...names], positiveWeight }));
+      ex.forEach((e, i) => {
+        if (foldOf(e.text, 5) === k) p[i] = m.probability(e.text, e.dense);
+      });
+    }
+    return p;
+  };
+  const questionsOnly = (i: number): boolean => data[i]!.source !== 'bank-title';
+
+  // Urgent: the threshold that maximises F3 (recall counts nine times precision) out of fold.
+  const pu = oof(urgentEx, URGENT_DENSE, 2);
+  const urgentTh = bestThreshold(pu, urgentEx.map((e) => e.label), questionsOnly, (tp, fp, fn) => {
+    const prec = tp / Math.max(1, tp + fp);
+    const rec = tp / Math.max(1, tp + fn);
+    return prec + rec === 0 ? 0 : (10 * prec * rec) / (9 * prec + rec);
+  });
+  // Scope: the threshold with the fewest errors, a refused fertility question counting as much as
+  // an answered off-topic one.
+  const ps = oof(scopeEx, SCOPE_DENSE, 1);
+  const scopeTh = bestThreshold(ps, scopeEx.map((e) => e.label), questionsOnly, (tp, fp, fn, tn) => (tp + tn) / Math.max(1, tp + fp + fn + tn));
+
+  const urgent = trainTextClassifier(urgentEx, { ...TRAIN, denseNames: [...URGENT_DENSE], positiveWeight: 2 });
+  const scope = trainTextClassifier(scopeEx, { ...TRAIN, denseNames: [...SCOPE_DENSE], positiveWeight: 1 });
+  const devHash = createHash('sha256').update(readFileSync(devPath)).digest('hex');
+  const artifact: GuardArtifact = {
+    kind: 'guard-classifiers',
+    version: `grd-${createHash('sha256').update(JSON.stringify([urgent.bias, scope.bias, urgentTh.threshold, scopeTh.threshold, devHash, set.sha256])).digest('hex').slice(0, 12)}`,
+    createdAt: new Date().toISOString(),
+    trainingData: {
+      guardDev: { path: 'eval/guards/dev.jsonl', sha256: devHash },
+      questions: { path: set.files.join(' + '), sha256: set.sha256, split: 'fit' },
+      bankTitles: serving.snapshot.entries.length,
+      examples: data.length,
+      hyperparameters: TRAIN,
+    },
+    urgent: { model: urgent, threshold: urgentTh.threshold },
+    scope: { model: scope, threshold: scopeTh.threshold },
+    fit: { urgentOutOfFold: urgentTh.confusion, scopeOutOfFold: scopeTh.confusion, thresholdRule: { urgent: 'max F3 out of fold', scope: 'max accuracy out of fold' } },
+  };
+  GuardArtifactSchema.parse(artifact);
+  return artifact;
+}
+
+function bestThreshold(
+  p: number[],
+  y: number[],
+  include: (i: number) => boolean,
+  score: (tp: number, fp: number, fn: number, tn: number) => number,
+): { threshold: number; confusion: { tp: number; fp: number; fn: number; tn: number } } {
+  const idx = p.map((_, i) => i).filter(include);
+  const cands = [...new Set(idx.map((i) => p[i]!))].sort((a, b) => a - b);
+  let best = { threshold: 0.5, s: -Infinity, confusion: { tp: 0, fp: 0, fn: 0, tn: 0 } };
+  for (const t of cands) {
+    const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+    for (const i of idx) {
+      const pos = p[i]! >= t;
+      if (y[i] === 1) pos ? c.tp++ : c.fn++;
+      else pos ? c.fp++ : c.tn++;
+    }
+    const s = score(c.tp, c.fp, c.fn, c.tn);
+    if (s > best.s + 1e-12) best = { threshold: t, s, confusion: c };
+  }
+  return { threshold: best.threshold, confusion: best.confusion };
+}

@@ -1,0 +1,128 @@
+/**
+ * @module pipeline/guard/text-classifier
+ * A small binary text classifier for the guards: hashed word unigrams and bigrams and character
+ * 3–5-grams of each word (robust to typos, inflection and the six languages' morphology), plus a
+ * few dense features the caller supplies, into an L2-regularised logistic regression trained with
+ * AdaGrad. Deterministic (fixed seed, fixed epoch order), small (sparse weights), and fast to apply
+ * (a few microseconds per question).
+ */
+import { foldTokens } from '../../terminology/text.js';
+
+/** Hash space for sparse features (2^18). Collisions are rare at our vocabulary sizes. */
+export const DIMS = 1 << 18;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Sparse feature indexes of a text (with repeats, so frequent n-grams weigh more). */
+export function textFeatures(text: string): number[] {
+  const words = foldTokens(text).slice(0, 400);
+  const out: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    out.push(fnv1a('w:' + w) % DIMS);
+    if (i + 1 < words.length) out.push(fnv1a('b:' + w + ' ' + words[i + 1]) % DIMS);
+    const padded = `<${w}>`;
+    for (let n = 3; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
+  }
+  return out;
+}
+
+export interface Example {
+  text: string;
+  dense: readonly number[];
+  label: 0 | 1;
+}
+
+export interface TextClassifierModel {
+  /** Sparse weights as [index, weight] pairs (non-zero only). */
+  sparse: Array<[number, number]>;
+  dense: number[];
+  denseNames: string[];
+  bias: number;
+  /** Per-example sparse features are scaled by 1/sqrt(count) (length normalisation). */
+  l2: number;
+  epochs: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function trainTextClassifier(
+  examples: readonly Example[],
+  opts: { denseNames: string[]; l2: number; epochs: number; seed: number; learningRate: number; positiveWeight?: number },
+): TextClassifierModel {
+  const w = new Float64Array(DIMS);
+  const g2 = new Float64Array(DIMS).fill(1e-8);
+  const d = opts.denseNames.length;
+  const wd = new Float64Array(d);
+  const gd = new Float64Array(d).fill(1e-8);
+  let b = 0;
+  let gb = 1e-8;
+  const feats = examples.map((e) => textFeatures(e.text));
+  const order = examples.map((_, i) => i);
+  const rand = mulberry32(opts.seed);
+  const posW = opts.positiveWeight ?? 1;
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const i of order) {
+      const f = feats[i]!;
+      const ex = examples[i]!;
+      const scale = f.length ? 1 / Math.sqrt(f.length) : 0;
+      let z = b;
+      for (const k of f) z += w[k]! * scale;
+      for (let k = 0; k < d; k++) z += wd[k]! * ex.dense[k]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const err = (p - ex.label) * (ex.label === 1 ? posW : 1);
+      for (const k of f) {
+        const grad = err * scale + opts.l2 * w[k]!;
+        g2[k]! += grad * grad;
+        w[k]! -= (opts.learningRate * grad) / Math.sqrt(g2[k]!);
+      }
+      for (let k = 0; k < d; k++) {
+        const grad = err * ex.dense[k]! + opts.l2 * wd[k]!;
+        gd[k]! += grad * grad;
+        wd[k]! -= (opts.learningRate * grad) / Math.sqrt(gd[k]!);
+      }
+      gb += err * err;
+      b -= (opts.learningRate * err) / Math.sqrt(gb);
+    }
+  }
+  const sparse: Array<[number, number]> = [];
+  for (let k = 0; k < DIMS; k++) if (Math.abs(w[k]!) > 1e-4) sparse.push([k, Math.round(w[k]! * 1e5) / 1e5]);
+  return { sparse, dense: [...wd], denseNames: opts.denseNames, bias: b, l2: opts.l2, epochs: opts.epochs };
+}
+
+export class TextClassifier {
+  private readonly w = new Map<number, number>();
+  readonly model: TextClassifierModel;
+  constructor(model: TextClassifierModel) {
+    this.model = model;
+    for (const [k, v] of model.sparse) this.w.set(k, v);
+  }
+  probability(text: string, dense: readonly number[]): number {
+    const f = textFeatures(text);
+    const scale = f.length ? 1 / Math.sqrt(f.length) : 0;
+    let z = this.model.bias;
+    for (const k of f) z += (this.w.get(k) ?? 0) * scale;
+    for (let k = 0; k < this.model.dense.length; k++) z += this.model.dense[k]! * (dense[k] ?? 0);
+    return 1 / (1 + Math.exp(-z));
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { foldText } from '../../terminology/text.js';
+import { quantityAsked, quantityGivenIn } from './quantity.js';
+
+describe('quantitative questions', () => {
+  it.each([
+    ['What dose of letrozole should I take?', 'dose'],
+    ['How much does IVF cost in the UK?', 'cost'],
+    ['What AMH level is too low?', 'level'],
+    ['What are the chances of twins?', 'chance'],
+    ['How many embryos should be transferred?', 'count'],
+    ['Combien d’embryons faut-il transférer ?', 'count'],
+    ['Does smoking affect fertility?', null],
+  ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
+
+  it('needs the right kind of number, not a year or the question’s own number', () => {
+    const none = new Set<string>();
+    expect(quantityGivenIn('dose', 'Letrozole 2.5 mg daily for five days.', none)).toBe(true);
+    expect(quantityGivenIn('dose', 'Letrozole is first-line (2023 guideline).', none)).toBe(false);
+    expect(quantityGivenIn('cost', 'A cycle costs about £5,000.', none)).toBe(true);
+    expect(quantityGivenIn('level', 'AMH below 1.0 ng/mL predicts a lower yield.', none)).toBe(true);
+    expect(quantityGivenIn('count', 'Transfer one embryo at 35.', new Set(['35']))).toBe(true);
+    expect(quantityGivenIn('count', 'Women aged 35 should be seen sooner.', new Set(['35']))).toBe(false);
+  });
+});
