@@ -86,14 +86,17 @@ export function coverage(q: QuestionContext, has: (t: string) => boolean): numbe
 /** Whether a quantitative question finds a quantity of the right kind in a sentence sharing two of its terms. */
 export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
   if (!q.quantity) return true;
-  const salient = new Set(q.terms);
-  const need = Math.min(2, salient.size);
+  // Terms count as shared when equal or when they share a 5-letter stem ("pregnant" / "pregnancy").
+  const key = (t: string): string => (t.length >= 5 ? t.slice(0, 5) : t);
+  const salient = new Set(q.terms.map(key));
+  // The number must sit with the question's topic: one shared term for a short question, two otherwise.
+  const need = Math.min(salient.size <= 4 ? 1 : 2, salient.size);
   return `${e.text} ${e.clinicianText}`
     .split(/(?<=[.;!?])\s+/)
     .some(
       (s) =>
         quantityGivenIn(q.quantity!, s, q.questionNumbers) &&
-        new Set(q.termsOfText(s).filter((t) => salient.has(t))).size >= need,
+        new Set(q.termsOfText(s).map(key).filter((t) => salient.has(t))).size >= need,
     );
 }
 
