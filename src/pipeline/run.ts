@@ -270,6 +270,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     concepts,
     covers: (ec, qcpt) => ec === qcpt || deps.vocabulary.ancestors(ec).includes(qcpt) || deps.vocabulary.ancestors(qcpt).includes(ec),
     termsOfText: (text) => serving.index.terms(text),
+    numbersOf: (key) => serving.index.numbersOf(key),
+    sentencesOf: (key) => serving.index.sentencesOf(key),
   };
   const topN = deps.relevance?.topN ?? RERANK_TOP_N;
   const head = ranked.slice(0, topN);
@@ -348,6 +350,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     bankMentions: (c) => serving.index.bankMentions(c),
     english,
     questionText: understood.text,
+    numbersOf: qc.numbersOf,
     quantityMissing: qc.quantity !== null && !byScore.slice(0, 3).some((e) => quantityGiven(qc, e)),
     hasProfile: input.facts !== null,
     conflict: findConflicts(packed, concepts).length > 0,

@@ -88,6 +88,8 @@ export interface FeatureInputs {
   nonWord: boolean;
   english: boolean;
   questionText: string;
+  /** Numbers a piece of evidence states (precomputed per document). */
+  numbersOf: (key: string) => ReadonlySet<string>;
   /** Whether the first three pieces fail to give the quantity the question asks for (see understand/quantity). */
   quantityMissing: boolean;
   hasProfile: boolean;
@@ -131,8 +133,7 @@ export function computeFeatures(x: FeatureInputs): Features {
       rarestIdf = w;
     }
   }
-  const evidenceText = x.evidence.map((e) => `${e.title} ${e.text} ${e.clinicianText}`).join(' ');
-  const evidenceNumbers = new Set(numbersIn(evidenceText));
+  const evidenceNumbers = new Set(x.evidence.flatMap((e) => [...x.numbersOf(e.key)]));
   const isYear = (v: string): boolean => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100;
   const unmatchedYears = numbersIn(x.questionText).filter((v) => isYear(v) && !evidenceNumbers.has(v)).length;
   const missingQuantity = x.quantityMissing ? 1 : 0;

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Evidence } from '../../domain/evidence.js';
 import { predictLogistic, type LogisticModel } from '../calibrate/logistic.js';
-import { numbersIn } from '../synthesize/claims.js';
+import { stem5 } from '../retrieve/knowledge.js';
 import { quantityGivenIn, type QuantityKind } from '../understand/quantity.js';
 
 /** Question-level facts, computed once per question. */
@@ -37,6 +37,9 @@ export interface QuestionContext {
   concepts: readonly string[];
   covers: (evidenceConcept: string, questionConcept: string) => boolean;
   termsOfText: (text: string) => string[];
+  /** A document's numbers and stemmed sentences (precomputed per document by the index). */
+  numbersOf: (key: string) => ReadonlySet<string>;
+  sentencesOf: (key: string) => ReadonlyArray<{ text: string; stems: ReadonlySet<string> }>;
 }
 
 /** What retrieval said about one candidate. */
@@ -87,17 +90,14 @@ export function coverage(q: QuestionContext, has: (t: string) => boolean): numbe
 export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
   if (!q.quantity) return true;
   // Terms count as shared when equal or when they share a 5-letter stem ("pregnant" / "pregnancy").
-  const key = (t: string): string => (t.length >= 5 ? t.slice(0, 5) : t);
-  const salient = new Set(q.terms.map(key));
+  const salient = new Set(q.terms.map(stem5));
   // The number must sit with the question's topic: one shared term for a short question, two otherwise.
   const need = Math.min(salient.size <= 4 ? 1 : 2, salient.size);
-  return `${e.text} ${e.clinicianText}`
-    .split(/(?<=[.;!?])\s+/)
-    .some(
-      (s) =>
-        quantityGivenIn(q.quantity!, s, q.questionNumbers) &&
-        new Set(q.termsOfText(s).map(key).filter((t) => salient.has(t))).size >= need,
-    );
+  return q.sentencesOf(e.key).some((s) => {
+    let shared = 0;
+    for (const t of salient) if (s.stems.has(t)) shared++;
+    return shared >= need && quantityGivenIn(q.quantity!, s.text, q.questionNumbers);
+  });
 }
 
 export function pairFeatures(
@@ -108,7 +108,7 @@ export function pairFeatures(
   terms: { text: ReadonlySet<string>; focus: ReadonlySet<string> },
 ): Record<PairFeatureName, number> {
   const covered = q.concepts.filter((qc) => e.concepts.some((ec) => q.covers(ec, qc))).length;
-  const evidenceNumbers = new Set(numbersIn(`${e.title} ${e.text} ${e.clinicianText}`));
+  const evidenceNumbers = q.numbersOf(e.key);
   return {
     lexNorm: norms.maxLexical > 0 ? c.lexical / norms.maxLexical : 0,
     lexRankInv: c.lexicalRank ? 1 / c.lexicalRank : 0,

@@ -18,6 +18,10 @@ import type { Vocabulary } from '../../terminology/vocabulary.js';
 import { createLexicalIndex, type LexicalIndex } from './lexical-index.js';
 import type { RetrievalParams } from './params.js';
 import { analyze } from './tokenize.js';
+import { numbersIn } from '../synthesize/claims.js';
+
+/** A term's first five letters: "pregnant" and "pregnancy" meet here. */
+export const stem5 = (t: string): string => (t.length >= 5 ? t.slice(0, 5) : t);
 import { foldTokens } from '../../terminology/text.js';
 import { SpellingCorrector } from '../understand/spelling.js';
 import { FUNCTION_WORDS } from '../understand/language.js';
@@ -176,6 +180,34 @@ export class KnowledgeIndex {
 
   private readonly docFreq: ReadonlyMap<string, number>;
   private readonly speller: SpellingCorrector;
+
+  private readonly numbersMemo = new Map<string, ReadonlySet<string>>();
+  private readonly sentencesMemo = new Map<string, ReadonlyArray<{ text: string; stems: ReadonlySet<string> }>>();
+
+  /** Numbers a document states (title and statements), computed once per document. */
+  numbersOf(key: string): ReadonlySet<string> {
+    let n = this.numbersMemo.get(key);
+    if (!n) {
+      const d = this.docs.get(key);
+      n = new Set(d ? numbersIn(`${d.title} ${d.statement} ${d.clinician}`) : []);
+      this.numbersMemo.set(key, n);
+    }
+    return n;
+  }
+
+  /** A document's sentences with their terms' 5-letter stems, computed once per document. */
+  sentencesOf(key: string): ReadonlyArray<{ text: string; stems: ReadonlySet<string> }> {
+    let s = this.sentencesMemo.get(key);
+    if (!s) {
+      const d = this.docs.get(key);
+      s = (d ? `${d.statement} ${d.clinician}` : '')
+        .split(/(?<=[.;!?])\s+/)
+        .filter((x) => x.trim())
+        .map((text) => ({ text, stems: new Set(this.terms(text).map(stem5)) }));
+      this.sentencesMemo.set(key, s);
+    }
+    return s;
+  }
 
   /** Whether a folded word occurs in the bank, the terminology (any language) or the function-word lists. */
   knowsWord(word: string): boolean {

@@ -51,8 +51,20 @@ export class SpellingCorrector {
     return this.known.has(word);
   }
 
+  // Corrections are deterministic per word; questions repeat words, so remember them (bounded).
+  private readonly memo = new Map<string, string | null>();
+
   /** The corrected word, or null when the word is known, too short, or has no close neighbour. */
   correct(word: string): string | null {
+    const hit = this.memo.get(word);
+    if (hit !== undefined) return hit;
+    const r = this.search(word);
+    if (this.memo.size >= 20_000) this.memo.clear();
+    this.memo.set(word, r);
+    return r;
+  }
+
+  private search(word: string): string | null {
     if (word.length < 6 || this.known.has(word) || /\d/.test(word)) return null;
     const cap = word.length >= 10 ? 2 : 1;
     let best: string | null = null;
