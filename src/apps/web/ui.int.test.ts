@@ -40,6 +40,12 @@ const ANSWERABLE = [
   'What does a low AMH mean?',
 ];
 const OUT_OF_SCOPE_Q = 'What is the capital of France?';
+/** In-scope questions the bank does not support today (the first the API abstains on is used). */
+const UNSUPPORTED = [
+  'Should I take royal jelly to improve egg quality?',
+  'What is a normal AMH level?',
+  'What is the POSEIDON classification?',
+];
 
 if (!existsSync(CHROMIUM)) {
   const reason = `SKIPPED: no Chromium at ${CHROMIUM} (install Debian's chromium or set FERTILITY_CHROMIUM); the web UI was NOT tested`;
@@ -597,6 +603,30 @@ function defineUiTests(): void {
       expect(text).toContain(`Knowledge version ${a.kb.version.slice(0, 19)}`);
       expectAccessible(await auditPage(page), 'answer');
       await shot(page, 'answer', '#ask-result');
+    });
+
+    it('ask: an abstention says why, what was looked for and what data could change it, with no claim', async () => {
+      let pick: [string, Answer] | undefined;
+      for (const q of UNSUPPORTED) {
+        const a = await api<Answer>(base, '/v1/ask', { question: q });
+        if (a.status === 'insufficient-evidence') {
+          pick = [q, a];
+          break;
+        }
+      }
+      if (!pick) throw new Error(`the API abstained on none of: ${UNSUPPORTED.join(' | ')}`);
+      const [question, a] = pick;
+      await page.fill('#ask-question', question);
+      await page.click('#ask-submit');
+      await page.waitForSelector('#ask-result [data-status="insufficient-evidence"]');
+      expect((await focused(page)).text).toBe('Insufficient evidence — no recommendation given');
+      const text = (await page.textContent('#ask-result'))!;
+      expect(text).toContain(a.answer);
+      expect(text).toContain(`Why: ${a.abstention!.reason}`);
+      for (const m of a.abstention!.missing) expect(text).toContain(m);
+      for (const l of a.abstention!.lookedFor ?? []) expect(text).toContain(l);
+      expect(await page.locator('#ask-result a.cite').count()).toBe(0);
+      expect(text).toContain(`Confidence in this response: ${a.confidence.toFixed(2)}`);
     });
 
     it('ask: an out-of-scope question is shown as out of scope, with no citation', async () => {
