@@ -95,6 +95,8 @@ export interface PreparedAnswer {
   evidence: Evidence[];
   /** Keys of all re-ranked candidates, best first (for retrieval evaluation). */
   ranked: string[];
+  /** Whether the question came with a couple's profile. */
+  hasProfile: boolean;
   /** For comparison questions: evidence key → the option it speaks to. */
   sideOf: ReadonlyMap<string, string>;
   /** Pair features of the candidates the learned re-ranker scores (for training it). */
@@ -204,7 +206,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       ...citations.map((c) => ({ text: c.excerpt, citations: [c.n], role: 'evidence' as const })),
     ];
     const text = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim()).join(' ');
-    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], sideOf: new Map(), pairs: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], hasProfile: input.facts !== null, sideOf: new Map(), pairs: [], features: null, trace, timings, started };
   }
 
   // 2. Scope.
@@ -214,7 +216,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
       'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
-    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], sideOf: new Map(), pairs: [], features: null, trace, timings, started };
+    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], hasProfile: input.facts !== null, sideOf: new Map(), pairs: [], features: null, trace, timings, started };
   }
 
   // 3. Retrieve, rerank, pack.
@@ -357,7 +359,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   });
   trace.features = features;
   lap('featuresMs');
-  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), sideOf, pairs, features, trace, timings, started };
+  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), hasProfile: input.facts !== null, sideOf, pairs, features, trace, timings, started };
 }
 
 export interface GuardSignals {
@@ -484,6 +486,7 @@ export async function finish(
     focusConcepts: focus,
     conceptLabel: (id) => deps.vocabulary.label(id),
     sideOf: p.sideOf,
+    hasProfile: p.hasProfile,
   });
   let statements = extractive.statements;
   let answerText = extractive.answer;

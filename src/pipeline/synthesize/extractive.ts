@@ -91,6 +91,11 @@ export function synthesizeExtractive(
     conceptLabel: (id: string) => string;
     /** Comparison questions: the option each piece of evidence speaks to (shown as a prefix). */
     sideOf?: ReadonlyMap<string, string>;
+    /**
+     * Whether a couple's profile was given. Without one, "whether this applies depends on …" notes
+     * are left to the citations (`missing`): every conditional entry would otherwise carry one.
+     */
+    hasProfile?: boolean;
   },
 ): Synthesis {
   const citations = evidence.map((e, i) => citationOf(e, i + 1, opts.queryTokens));
@@ -107,6 +112,7 @@ export function synthesizeExtractive(
   for (const { e, n } of order) {
     const label = side(e);
     statements.push({ text: (label ? `${label}: ` : '') + citations[n - 1]!.excerpt, citations: [n], role: 'evidence' });
+    if (opts.hasProfile === false) continue;
     if (e.applicability.truth === 'unknown' && e.applicability.missing.length > 0) {
       statements.push({
         text: `Whether this applies to you depends on: ${e.applicability.missing.map((m) => m.need).join('; ')}.`,
