@@ -15,9 +15,10 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Engine } from '../src/engine.js';
 import type { Answer } from '../src/domain/answer.js';
-import { CalibratorArtifactSchema, calibratorFrom, type CalibratorArtifact } from '../src/pipeline/calibrate/calibrator.js';
+import { CalibratorArtifactSchema, calibratorFrom, platt, type CalibratorArtifact } from '../src/pipeline/calibrate/calibrator.js';
+import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from '../src/pipeline/calibrate/features.js';
-import { fitLogistic, predictLogistic } from '../src/pipeline/calibrate/logistic.js';
+import { fitLogistic } from '../src/pipeline/calibrate/logistic.js';
 import { prepare, RERANK_TOP_N, type PipelineDeps } from '../src/pipeline/run.js';
 import {
   PAIR_FEATURES,
@@ -200,35 +201,79 @@ export async function trainCalibrator(
   }
   const usable = rows.filter((r) => r.guard === null && r.features);
   if (usable.length < 20) throw new Error(`only ${usable.length} fitting questions reach the calibrator; need at least 20`);
-  const X = usable.map((r) => featureVector(r.features!));
-  const y = usable.map((r) => (r.supported ? 1 : 0));
-  const model = fitLogistic([...FEATURE_NAMES], X, y, { l2: opts.l2 });
-  const scoredRows = usable.map((r, i) => ({ p: predictLogistic(model, X[i]!), shouldAnswer: r.q.expected.status === 'answered' }));
-  const th = chooseThreshold(scoredRows, opts.targets);
+  const labels = usable.map((r) => (r.supported ? 1 : 0) as 0 | 1);
+  const raw = usable.map((r) => featureVector(r.features!));
+  const scaling = standardise(raw);
+  const example = (r: PreparedRow, i: number): Example => ({
+    text: r.q.question,
+    dense: raw[i]!.map((v, j) => (v - scaling.mean[j]!) / scaling.std[j]!),
+    label: labels[i]!,
+  });
+  const examples = usable.map(example);
+  // Out-of-fold scores (a second, independent fold split) for Platt scaling and the threshold.
+  const oofScore = new Array<number>(usable.length).fill(0);
+  for (let k = 0; k < opts.folds; k++) {
+    const m = new TextClassifier(trainTextClassifier(examples.filter((_, i) => foldOf('calib:' + usable[i]!.q.id, opts.folds) !== k), SCORER));
+    usable.forEach((r, i) => {
+      if (foldOf('calib:' + r.q.id, opts.folds) === k) oofScore[i] = m.probability(examples[i]!.text, examples[i]!.dense);
+    });
+  }
+  // Calibration and the threshold are fitted on the evaluation set's own fitting questions only:
+  // the training-only questions teach the scorer, but their mix of answerable and unanswerable
+  // questions is not the mix the engine is judged on, and p must be calibrated for the latter.
+  const calib = usable.map((r, i) => i).filter((i) => !usable[i]!.q.trainingOnly);
+  if (calib.length < 20) throw new Error(`only ${calib.length} evaluation-set fitting questions for calibration; need at least 20`);
+  const logitOf = (sc: number): number => Math.log(Math.max(1e-9, sc) / Math.max(1e-9, 1 - sc));
+  const plattFit = fitLogistic(['logit'], calib.map((i) => [logitOf(oofScore[i]!)]), calib.map((i) => labels[i]!), { l2: 0.01 });
+  // fitLogistic standardises its input; fold that back into a, b on the raw logit.
+  const a = plattFit.weights[1]! / plattFit.std[0]!;
+  const b = plattFit.weights[0]! - a * plattFit.mean[0]!;
+  const oofP = calib.map((i) => platt(oofScore[i]!, a, b));
+  const th = chooseThreshold(
+    oofP.map((p, k) => ({ p, shouldAnswer: usable[calib[k]!]!.q.expected.status === 'answered' })),
+    opts.targets,
+  );
+  const scorer = trainTextClassifier(examples, SCORER);
   const kb = engine.knowledge();
   const artifact: CalibratorArtifact = {
     kind: 'confidence-calibrator',
-    version: `cal-${createHash('sha256').update(JSON.stringify({ w: model.weights, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
+    version: `cal-${createHash('sha256').update(JSON.stringify({ b: scorer.bias, a, pb: b, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
     createdAt: new Date().toISOString(),
     trainingData: { path: set.files.join(' + '), sha256: set.sha256, questions: usable.length },
     knowledgeVersion: kb.version,
-    model: { features: model.features, mean: model.mean, std: model.std, weights: model.weights, l2: model.l2 },
+    scaling: { features: [...FEATURE_NAMES], mean: scaling.mean, std: scaling.std },
+    scorer,
+    platt: { a, b },
     threshold: th.threshold,
     fit: {
       rows: usable.length,
-      positives: y.filter((v) => v === 1).length,
+      positives: labels.filter((v) => v === 1).length,
       folds: opts.folds,
       relevanceFeatures: 'out-of-fold',
+      thresholdFrom: 'out-of-fold calibrated probabilities',
       thresholdRule: th.rule,
       answeredRateAnswerable: th.answeredRate,
       abstainedRateUnanswerable: th.abstainedRate,
-      ece: expectedCalibrationError(scoredRows.map((r, i) => ({ confidence: r.p, right: y[i] === 1 }))),
+      calibrationQuestions: calib.length,
+      eceOutOfFold: expectedCalibrationError(oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 }))),
+      aurocOutOfFold: auroc(oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 }))),
+      scorer: SCORER,
       rightIfExpectedInTop: RIGHT_IF_EXPECTED_IN_TOP,
     },
   };
   CalibratorArtifactSchema.parse(artifact);
   calibratorFrom(artifact); // feature names must match the engine's
   return artifact;
+}
+
+/** Hyperparameters of the calibrator's scorer (chosen by 5-fold AUROC on the fitting questions). */
+export const SCORER = { denseNames: [...FEATURE_NAMES], l2: 1e-4, epochs: 10, seed: 3, learningRate: 0.1 };
+
+function standardise(X: number[][]): { mean: number[]; std: number[] } {
+  const d = X[0]?.length ?? 0;
+  const mean = Array.from({ length: d }, (_, j) => X.reduce((s, r) => s + r[j]!, 0) / X.length);
+  const std = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
+  return { mean, std };
 }
 
 export interface AnswerEvalRow {

@@ -23,7 +23,10 @@ export const QuestionSchema = z.object({
   split: z.enum(['fit', 'heldout']),
   note: z.string().optional(),
 });
-export type LabelledQuestion = z.infer<typeof QuestionSchema>;
+export type LabelledQuestion = z.infer<typeof QuestionSchema> & {
+  /** From a training-only file (not the evaluation set): never reported, never used for calibration. */
+  trainingOnly?: true;
+};
 
 export const DEFAULT_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'questions.jsonl');
 /** Training-only questions (all split "fit"), written separately; never used to report figures. */
@@ -56,7 +59,7 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
       const r = QuestionSchema.safeParse(JSON.parse(line));
       if (!r.success) throw new Error(`${x.p}:${i + 1}: ${r.error.issues.map((e) => e.path.join('.') + ' ' + e.message).join('; ')}`);
       if (r.data.split !== 'fit') throw new Error(`${x.p}:${i + 1}: training-only questions must be in the fit split`);
-      questions.push(r.data);
+      questions.push({ ...r.data, trainingOnly: true });
     });
   }
   text.split(/\r?\n/).forEach((line, i) => {

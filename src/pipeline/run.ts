@@ -457,7 +457,7 @@ export async function finish(
     p.final.timings = { ...p.timings, totalMs: round(performance.now() - p.started) };
     return p.final;
   }
-  const probability = p.evidence.length === 0 ? 0 : calibrator.probability(p.features!);
+  const probability = p.evidence.length === 0 ? 0 : calibrator.probability(p.features!, p.understood.text);
   p.trace.probability = round(probability);
   p.trace.threshold = calibrator.threshold;
   p.trace.calibratorVersion = calibrator.version;

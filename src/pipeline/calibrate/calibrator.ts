@@ -1,18 +1,31 @@
 /**
  * @module pipeline/calibrate/calibrator
- * The confidence calibrator: a logistic model over the answer features, fitted by
- * `fertility train calibrator` on the fitting part of the labelled question set, and the
- * abstention threshold chosen on that same part. It is a versioned artifact
- * (`models/confidence-calibrator.json`): version, training-data hash, date, features, weights,
- * threshold and the fitting-set figures.
+ * The confidence calibrator: p = P(an answer built from this evidence is supported), from the
+ * answer features (see ./features) and the question's own words. Two parts, both fitted by
+ * `fertility train calibrator` on the fitting questions:
+ *  1. a scorer — hashed word/character n-grams of the question plus the standardised features, in a
+ *     logistic model (see guard/text-classifier). The words carry what the features cannot: the
+ *     shape of questions the bank cannot answer ("what dose…", "does <remedy> help…");
+ *  2. Platt scaling of the scorer's logit, fitted on out-of-fold scores, so that p is calibrated.
+ * The abstention threshold is chosen on out-of-fold probabilities too. The artifact
+ * (`models/confidence-calibrator.json`) is versioned: training-data hash, knowledge version, date.
  *
  * Reported confidence is the probability that the response given is right: p when answering,
- * 1 − p when abstaining (the model's probability that an answer would NOT have been supported).
+ * 1 − p when abstaining.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { TextClassifier } from '../guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from './features.js';
-import { predictLogistic, type LogisticModel } from './logistic.js';
+
+const TextModelSchema = z.strictObject({
+  sparse: z.array(z.tuple([z.number().int(), z.number()])),
+  dense: z.array(z.number()),
+  denseNames: z.array(z.string()),
+  bias: z.number(),
+  l2: z.number(),
+  epochs: z.number().int(),
+});
 
 export const CalibratorArtifactSchema = z.strictObject({
   kind: z.literal('confidence-calibrator'),
@@ -20,13 +33,11 @@ export const CalibratorArtifactSchema = z.strictObject({
   createdAt: z.string(),
   trainingData: z.strictObject({ path: z.string(), sha256: z.string(), questions: z.number().int() }),
   knowledgeVersion: z.string(),
-  model: z.strictObject({
-    features: z.array(z.string()),
-    mean: z.array(z.number()),
-    std: z.array(z.number()),
-    weights: z.array(z.number()),
-    l2: z.number(),
-  }),
+  /** Standardisation of the features (training mean and deviation). */
+  scaling: z.strictObject({ features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }),
+  scorer: TextModelSchema,
+  /** p = 1 / (1 + exp(−(a · logit(score) + b))), fitted out of fold. */
+  platt: z.strictObject({ a: z.number(), b: z.number() }),
   /** Answer when p ≥ threshold, else abstain with insufficient-evidence. */
   threshold: z.number().min(0).max(1),
   fit: z.record(z.string(), z.unknown()),
@@ -37,18 +48,34 @@ export interface Calibrator {
   readonly version: string;
   readonly threshold: number;
   /** Probability that an answer built from this evidence is supported and appropriate. */
-  probability(f: Features): number;
+  probability(f: Features, question: string): number;
 }
+
+const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+export const platt = (score: number, a: number, b: number): number => 1 / (1 + Math.exp(-(a * logit(score) + b)));
 
 export function calibratorFrom(a: CalibratorArtifact): Calibrator {
   const expected = FEATURE_NAMES.join(',');
-  if (a.model.features.join(',') !== expected) {
+  if (a.scaling.features.join(',') !== expected || a.scorer.denseNames.join(',') !== expected) {
     throw new Error(
-      `confidence calibrator ${a.version} was fitted on features [${a.model.features.join(', ')}], the engine computes [${expected}]: retrain with "fertility train calibrator"`,
+      `confidence calibrator ${a.version} was fitted on features [${a.scaling.features.join(', ')}], the engine computes [${expected}]: retrain with "fertility train calibrator"`,
     );
   }
-  const m: LogisticModel = a.model;
-  return { version: a.version, threshold: a.threshold, probability: (f) => predictLogistic(m, featureVector(f)) };
+  const scorer = new TextClassifier(a.scorer);
+  const { mean, std } = a.scaling;
+  return {
+    version: a.version,
+    threshold: a.threshold,
+    probability: (f, question) =>
+      platt(
+        scorer.probability(
+          question,
+          featureVector(f).map((v, j) => (v - mean[j]!) / (std[j]! || 1)),
+        ),
+        a.platt.a,
+        a.platt.b,
+      ),
+  };
 }
 
 export function loadCalibrator(path: string): Calibrator {
