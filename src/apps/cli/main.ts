@@ -9,8 +9,8 @@ import { reportFailure } from './io.js';
 import type { Registrar } from './registrar.js';
 
 const registrars: Array<() => Promise<{ register: Registrar }>> = [
-  // one line per command module, in help order; answers.ts stays last because it adds
-  // subcommands to the `eval` and `train` groups that other modules create
+  // one line per command module, in help order (groups such as `eval` and `train` are shared
+  // through commandGroup, so order does not matter for them)
   () => import('./commands/normalize.js'),
   () => import('./commands/kb.js'),
   () => import('./commands/train.js'),
