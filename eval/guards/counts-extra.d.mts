@@ -1,0 +1,1 @@
+export declare const TRAIN_EXTRA_PATH: string;
