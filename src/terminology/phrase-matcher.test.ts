@@ -26,3 +26,19 @@ describe('PhraseMatcher', () => {
     expect(foldText('Größe')).toBe('grosse');
   });
 });
+
+describe('morphology in the phrase matcher', () => {
+  it('meets Arabic words with and without the article and plural endings', () => {
+    const m = new PhraseMatcher();
+    m.add('smoking', 'التدخين');
+    m.add('sperm', 'الحيوانات المنوية');
+    expect(m.match('هل يؤثر تدخين الزوج على حيوانات منوية').map((x) => x.id)).toEqual(['smoking', 'sperm']);
+  });
+
+  it('splits a German compound on a known first word and keeps spans in the caller’s tokens', () => {
+    const m = new PhraseMatcher();
+    m.add('infertility', 'Kinderwunsch');
+    const hits = m.match(['wann', 'zum', 'kinderwunschzentrum']);
+    expect(hits).toEqual([{ id: 'infertility', start: 2, end: 3, synonym: 'Kinderwunsch' }]);
+  });
+});

@@ -7,6 +7,33 @@
  */
 import { foldTokens } from './text.js';
 
+const ARABIC_LETTER = /[\u0600-\u06FF]/;
+// Light Arabic stemming (after folding: alef forms unified, ta marbuta → ha, marks removed): the
+// definite article and attached conjunctions/prepositions in front, common plural and feminine
+// endings behind, so "التدخين" meets "تدخين" and "الحيوانات المنوية" meets "حيوانات منوي".
+// Applied to synonyms and question words alike; it does not handle broken plurals.
+const AR_PREFIXES = ['وال', 'بال', 'كال', 'فال', 'لل', 'ال'];
+const AR_SUFFIXES = ['ات', 'ون', 'ين', 'ها', 'هم', 'ه', 'ي', 'ا'];
+
+/** Light-stem an Arabic token; other tokens are returned unchanged. */
+export function arabicLight(token: string): string {
+  if (!ARABIC_LETTER.test(token)) return token;
+  let t = token;
+  for (const p of AR_PREFIXES) {
+    if (t.startsWith(p) && t.length - p.length >= 2) {
+      t = t.slice(p.length);
+      break;
+    }
+  }
+  if (t.length > 3 && (t.startsWith('و') || t.startsWith('ب') || t.startsWith('ف'))) t = t.slice(1);
+  for (let i = 0; i < 2; i++) {
+    const s = AR_SUFFIXES.find((x) => t.endsWith(x) && t.length - x.length >= 3);
+    if (!s) break;
+    t = t.slice(0, -s.length);
+  }
+  return t;
+}
+
 export interface PhraseMatch {
   /** Terminology id (concept or analyte). */
   id: string;
@@ -30,7 +57,7 @@ export class PhraseMatcher {
 
   /** Add one synonym for `id`. Synonyms that fold to nothing are ignored. */
   add(id: string, synonym: string): void {
-    const toks = foldTokens(synonym);
+    const toks = foldTokens(synonym).map(arabicLight);
     if (toks.length === 0) return;
     let node = this.root;
     for (const t of toks) {
@@ -50,11 +77,34 @@ export class PhraseMatcher {
   }
 
   /**
+   * German-style compounds: a long word that is not itself a phrase start is split where its first
+   * part is a known word ("kinderwunschzentrum" → "kinderwunsch" + "zentrum"), allowing a linking
+   * "s" ("schwangerschaftstest"). Longest known first part wins; the rest is split again.
+   */
+  private split(t: string, depth: number): string[] {
+    if (t.length < 9 || depth > 2 || this.root.next.has(t)) return [t];
+    for (let i = t.length - 4; i >= 4; i--) {
+      const left = t.slice(0, i);
+      const known = this.root.next.has(left) ? left : left.endsWith('s') && this.root.next.has(left.slice(0, -1)) ? left.slice(0, -1) : null;
+      if (known) return [known, ...this.split(t.slice(i), depth + 1)];
+    }
+    return [t];
+  }
+
+  /**
    * All longest non-overlapping matches, left to right. When one phrase maps to several ids
    * (a synonym shared by two concepts), every id is reported for that span.
    */
   match(text: string | string[]): PhraseMatch[] {
-    const toks = typeof text === 'string' ? foldTokens(text) : text;
+    // Compound parts keep the position of the word they came from, so spans refer to the caller's tokens.
+    const toks: string[] = [];
+    const origin: number[] = [];
+    (typeof text === 'string' ? foldTokens(text) : text).forEach((t, k) => {
+      for (const part of this.split(arabicLight(t), 0)) {
+        toks.push(part);
+        origin.push(k);
+      }
+    });
     const out: PhraseMatch[] = [];
     let i = 0;
     while (i < toks.length) {
@@ -65,7 +115,7 @@ export class PhraseMatcher {
         if (node && node.ids.length > 0) best = { end: j + 1, ids: node.ids };
       }
       if (best) {
-        for (const { id, synonym } of best.ids) out.push({ id, start: i, end: best.end, synonym });
+        for (const { id, synonym } of best.ids) out.push({ id, start: origin[i]!, end: origin[best.end - 1]! + 1, synonym });
         i = best.end;
       } else {
         i++;
