@@ -6,6 +6,7 @@
  * They exercise what validation costs: nested applicability conditions over several fact types,
  * concept ids from the real terminology, supersession chains, drafts and withdrawn entries.
  */
+import { seededRandom } from '../../random.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -49,16 +50,7 @@ const CONDITIONS: unknown[] = [
   { fact: 'class.poseidon', op: 'in', value: ['group-3', 'group-4'] },
 ];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Generate the entries (in memory). About 90% published; 1 in 20 published entries supersedes an older one. */
 export function generateBankEntries(

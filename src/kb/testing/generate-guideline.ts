@@ -5,6 +5,7 @@
  * about 500 words per page. The text is pseudo-random words — clearly not clinical content — and is
  * never written under knowledge/. Deterministic for a given seed.
  */
+import { seededRandom } from '../../random.js';
 
 export interface GuidelineOptions {
   /** Approximate length in pages of ~500 words (default 200). */
@@ -36,17 +37,7 @@ const WORDS = (
   'risk counselling duration months years age weight lifestyle smoking alcohol caffeine'
 ).split(' ');
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Generate the guideline structure. */
 export function generateGuideline(opts: GuidelineOptions = {}): GeneratedGuideline {

@@ -15,17 +15,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { TextClassifier } from '../guard/text-classifier.js';
+import { TextClassifier, TextClassifierModelSchema } from '../guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from './features.js';
 
-const TextModelSchema = z.strictObject({
-  sparse: z.array(z.tuple([z.number().int(), z.number()])),
-  dense: z.array(z.number()),
-  denseNames: z.array(z.string()),
-  bias: z.number(),
-  l2: z.number(),
-  epochs: z.number().int(),
-});
 
 export const CalibratorArtifactSchema = z.strictObject({
   kind: z.literal('confidence-calibrator'),
@@ -35,7 +27,7 @@ export const CalibratorArtifactSchema = z.strictObject({
   knowledgeVersion: z.string(),
   /** Standardisation of the features (training mean and deviation). */
   scaling: z.strictObject({ features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }),
-  scorer: TextModelSchema,
+  scorer: TextClassifierModelSchema,
   /** p = 1 / (1 + exp(−(a · logit(score) + b))), fitted out of fold. */
   platt: z.strictObject({ a: z.number(), b: z.number() }),
   /** Answer when p ≥ threshold, else abstain with insufficient-evidence. */

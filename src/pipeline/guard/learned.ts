@@ -13,29 +13,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { TextClassifier, type TextClassifierModel } from './text-classifier.js';
+import { TextClassifier, TextClassifierModelSchema, type TextClassifierModel } from './text-classifier.js';
 
 /** Dense features of the scope classifier, computed by the pipeline from rule signals. */
 export const SCOPE_DENSE = ['specificTerms', 'strongWords', 'weakWords', 'generalConcepts', 'bankCoverageEn', 'nonEnglish', 'ruleInScope'] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;
 
-const ModelSchema = z.strictObject({
-  sparse: z.array(z.tuple([z.number().int(), z.number()])),
-  dense: z.array(z.number()),
-  denseNames: z.array(z.string()),
-  bias: z.number(),
-  l2: z.number(),
-  epochs: z.number().int(),
-});
 
 export const GuardArtifactSchema = z.strictObject({
   kind: z.literal('guard-classifiers'),
   version: z.string(),
   createdAt: z.string(),
   trainingData: z.record(z.string(), z.unknown()),
-  urgent: z.strictObject({ model: ModelSchema, threshold: z.number().min(0).max(1) }),
-  scope: z.strictObject({ model: ModelSchema, threshold: z.number().min(0).max(1) }),
+  urgent: z.strictObject({ model: TextClassifierModelSchema, threshold: z.number().min(0).max(1) }),
+  scope: z.strictObject({ model: TextClassifierModelSchema, threshold: z.number().min(0).max(1) }),
   fit: z.record(z.string(), z.unknown()),
 });
 export type GuardArtifact = z.infer<typeof GuardArtifactSchema>;

@@ -6,6 +6,8 @@
  * AdaGrad. Deterministic (fixed seed, fixed epoch order), small (sparse weights), and fast to apply
  * (a few microseconds per question).
  */
+import { z } from 'zod';
+import { seededRandom } from '../../random.js';
 import { foldTokens } from '../../terminology/text.js';
 
 /** Hash space for sparse features (2^18). Collisions are rare at our vocabulary sizes. */
@@ -40,6 +42,16 @@ export interface Example {
   label: 0 | 1;
 }
 
+/** The serialised model, as stored inside artifacts (guard classifiers, confidence calibrator). */
+export const TextClassifierModelSchema = z.strictObject({
+  sparse: z.array(z.tuple([z.number().int(), z.number()])),
+  dense: z.array(z.number()),
+  denseNames: z.array(z.string()),
+  bias: z.number(),
+  l2: z.number(),
+  epochs: z.number().int(),
+});
+
 export interface TextClassifierModel {
   /** Sparse weights as [index, weight] pairs (non-zero only). */
   sparse: Array<[number, number]>;
@@ -51,16 +63,6 @@ export interface TextClassifierModel {
   epochs: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function trainTextClassifier(
   examples: readonly Example[],
@@ -75,7 +77,7 @@ export function trainTextClassifier(
   let gb = 1e-8;
   const feats = examples.map((e) => textFeatures(e.text));
   const order = examples.map((_, i) => i);
-  const rand = mulberry32(opts.seed);
+  const rand = seededRandom(opts.seed);
   const posW = opts.positiveWeight ?? 1;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {

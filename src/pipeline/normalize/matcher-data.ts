@@ -15,6 +15,7 @@
  * Each example gets a split (train / calib / valid): variants by example, negatives by their base
  * name, so calibration and threshold choice see names the model did not train on.
  */
+import { seededRandom } from '../../random.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -38,16 +39,7 @@ export const TRAIN_NAMES_FILE = join(LAB_LINES_DIR, 'train-names.jsonl');
 export const LINES_FILE = join(LAB_LINES_DIR, 'lines.jsonl');
 
 /** A small seeded PRNG (mulberry32): training is reproducible bit for bit. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Deterministic split from a string key (independent of example order). */
 export function splitOf(key: string, seed: number): Split {

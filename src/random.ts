@@ -1,0 +1,18 @@
+/**
+ * @module random
+ * The one seeded pseudo-random generator (mulberry32) used wherever results must be reproducible
+ * bit for bit: model training (analyte matcher, guard classifiers), synthetic test banks and
+ * guidelines.
+ */
+
+/** A generator of floats in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
