@@ -15,7 +15,7 @@ import type { ProfileFacts } from '../domain/facts.js';
 import type { CoupleProfile } from '../domain/profile.js';
 import { evaluateApplicability } from './rerank/applicability.js';
 import { strengthRank } from './rerank/index.js';
-import type { PipelineDeps, Serving } from './run.js';
+import { isIntervention, type PipelineDeps, type Serving } from './run.js';
 import { findConflicts } from './synthesize/extractive.js';
 
 export interface RecommendationItem {
@@ -71,7 +71,19 @@ export function recommendFor(
     strengthRank: strengthRank(e.source),
   });
   const evidence = scored.map((s) => asEvidence(s.e, s.because));
-  const conflicts = findConflicts(evidence, []);
+  const conflicts = findConflicts(evidence, [], (c) => isIntervention(deps, c));
+  // Each item's conflicting entries, in the order of `conflicts`: one pass over the pairs instead of
+  // a scan of every pair for every item (quadratic in the number of applicable recommendations).
+  const conflictsOf = new Map<number, KnowledgeEntry[]>();
+  const addConflict = (item: number, other: number): void => {
+    const list = conflictsOf.get(item) ?? [];
+    if (list.length === 0) conflictsOf.set(item, list);
+    list.push(scored[other - 1]!.e);
+  };
+  for (const c of conflicts) {
+    addConflict(c.a, c.b);
+    addConflict(c.b, c.a);
+  }
   const items: RecommendationItem[] = scored.map(({ e, because }, i) => {
     const n = 1;
     const citation: Citation = {
@@ -84,7 +96,7 @@ export function recommendFor(
       applicability: 'met',
     };
     const statements: Statement[] = [{ text: e.statement, citations: [n], role: 'evidence' }];
-    const others = conflicts.filter((c) => c.a === i + 1 || c.b === i + 1).map((c) => scored[(c.a === i + 1 ? c.b : c.a) - 1]!.e);
+    const others = conflictsOf.get(i + 1) ?? [];
     const citations = [citation];
     if (others.length > 0) {
       others.forEach((o, k) =>

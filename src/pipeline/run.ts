@@ -355,7 +355,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     numbersOf: qc.numbersOf,
     quantityMissing: qc.quantity !== null && !byScore.slice(0, 3).some((e) => quantityGiven(qc, e)),
     hasProfile: input.facts !== null,
-    conflict: findConflicts(packed, concepts).length > 0,
+    conflict: findConflicts(packed, concepts, (c) => isIntervention(deps, c)).length > 0,
   });
   trace.features = features;
   lap('featuresMs');
@@ -405,6 +405,12 @@ export function guardSignals(
   if (lg) urgent = pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
   const inScope = lg ? pInScope! >= lg.scopeThreshold : scope.inScope;
   return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
+}
+
+const INTERVENTION_KINDS = new Set(['treatment', 'procedure', 'test']);
+/** Whether a concept is something one does (treatment, procedure, test) — what conflicts are about. */
+export function isIntervention(deps: PipelineDeps, concept: string): boolean {
+  return INTERVENTION_KINDS.has(deps.vocabulary.kindOf(concept) ?? '');
 }
 
 /** Recommendation entries whose (non-empty) applicability the profile meets, most specific first. */
@@ -487,6 +493,7 @@ export async function finish(
     conceptLabel: (id) => deps.vocabulary.label(id),
     sideOf: p.sideOf,
     hasProfile: p.hasProfile,
+    isIntervention: (c) => isIntervention(deps, c),
   });
   let statements = extractive.statements;
   let answerText = extractive.answer;

@@ -61,21 +61,27 @@ function citationOf(e: Evidence, n: number, queryTokens: readonly string[]): Cit
   return c;
 }
 
-/** Opposite recommendations on a shared concept from different sources. */
+/**
+ * Opposite recommendations about the same intervention from different bodies: one says do (or
+ * consider) it, the other says do not. Only interventions count (treatment, procedure, test
+ * concepts): an entry's `direction` is about the action it recommends, so for a topic such as
+ * smoking "do-not [smoke]" and "do [offer help to stop]" say the same thing. One body never
+ * conflicts with itself (a change of mind is a supersession).
+ */
 export function findConflicts(
   evidence: readonly Evidence[],
   focus: readonly string[],
+  isIntervention: (concept: string) => boolean,
 ): Array<{ concept: string; a: number; b: number }> {
   const out: Array<{ concept: string; a: number; b: number }> = [];
+  const positive = (d: Evidence['direction']): boolean => d === 'do' || d === 'consider';
   for (let i = 0; i < evidence.length; i++) {
     for (let j = i + 1; j < evidence.length; j++) {
       const x = evidence[i]!;
       const y = evidence[j]!;
-      const opposite =
-        (x.direction === 'do' && y.direction === 'do-not') || (x.direction === 'do-not' && y.direction === 'do');
-      if (!opposite) continue;
-      if (x.source.body === y.source.body && x.source.document === y.source.document) continue;
-      const shared = x.concepts.filter((c) => y.concepts.includes(c));
+      const opposite = (positive(x.direction) && y.direction === 'do-not') || (x.direction === 'do-not' && positive(y.direction));
+      if (!opposite || x.source.body === y.source.body) continue;
+      const shared = x.concepts.filter((c) => y.concepts.includes(c) && isIntervention(c));
       const concept = shared.find((c) => focus.includes(c)) ?? shared[0];
       if (concept) out.push({ concept, a: i + 1, b: j + 1 });
     }
@@ -89,6 +95,8 @@ export function synthesizeExtractive(
     queryTokens: readonly string[];
     focusConcepts: readonly string[];
     conceptLabel: (id: string) => string;
+    /** Whether a concept is an intervention (treatment, procedure, test): conflicts are about those. */
+    isIntervention: (concept: string) => boolean;
     /** Comparison questions: the option each piece of evidence speaks to (shown as a prefix). */
     sideOf?: ReadonlyMap<string, string>;
     /**
@@ -127,7 +135,7 @@ export function synthesizeExtractive(
       });
     }
   }
-  const conflicts = findConflicts(evidence, opts.focusConcepts).map(({ concept, a, b }) => {
+  const conflicts = findConflicts(evidence, opts.focusConcepts, opts.isIntervention).map(({ concept, a, b }) => {
     const ea = evidence[a - 1]!;
     const eb = evidence[b - 1]!;
     const summary =
