@@ -96,7 +96,8 @@ const LUCENE_DEFAULTS: RetrievalParams = {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-function engines(): Record<EngineName, Engine> {
+/** The engines, by name; exported so that bench/answer.ts measures the same FTS5 set-up beside whole answers. */
+export function engines(): Record<EngineName, Engine> {
   const fitted = existsSync(FITTED_PARAMS_FILE) ? loadParamsFile(FITTED_PARAMS_FILE) : null;
   const ours = (params: RetrievalParams, label: string): Engine => ({
     label,
