@@ -30,7 +30,7 @@ import { recommendFor, type RecommendationItem } from './pipeline/recommend.js';
 import { KnowledgeIndex } from './pipeline/retrieve/knowledge.js';
 import { loadRelevanceModel, type RelevanceModel } from './pipeline/rerank/relevance.js';
 import { loadLearnedGuards, type LearnedGuards } from './pipeline/guard/learned.js';
-import { finish, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
+import { finish, makeServing, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
 
@@ -75,6 +75,8 @@ export type { RecommendationItem } from './pipeline/recommend.js';
 
 export interface Recommendations {
   recommendations: RecommendationItem[];
+  /** How many applied in all (the list is cut to config.recommend.maxItems). */
+  applicable: number;
   profile: CoupleProfile;
   kb: Answer['kb'];
   missing: Array<{ for: string; need: string[] }>;
@@ -114,13 +116,6 @@ function scopeGeneralConcepts(): Set<string> {
   return new Set(data.generalConcepts ?? []);
 }
 
-function newestYear(s: KnowledgeSnapshot): number {
-  let y = 0;
-  for (const e of s.entries) y = Math.max(y, e.source.year);
-  for (const c of s.chunks) y = Math.max(y, c.source.year);
-  return y || new Date().getFullYear();
-}
-
 export function hashIntake(intake: unknown): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(intake)).digest('hex');
 }
@@ -158,15 +153,15 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
   let serving: Serving | null = null;
   const building = new Map<string, Serving>();
   bank.onBuild((snapshot) => {
-    building.set(snapshot.version, { snapshot, index: new KnowledgeIndex(snapshot, vocabulary), newestYear: newestYear(snapshot) });
+    building.set(snapshot.version, makeServing(snapshot, new KnowledgeIndex(snapshot, vocabulary)));
   });
   bank.onSwap((next) => {
-    serving = building.get(next.version) ?? { snapshot: next, index: new KnowledgeIndex(next, vocabulary), newestYear: newestYear(next) };
+    serving = building.get(next.version) ?? makeServing(next, new KnowledgeIndex(next, vocabulary));
     building.clear();
   });
   if (bank.currentOrNull()) {
     const s = bank.current();
-    serving = { snapshot: s, index: new KnowledgeIndex(s, vocabulary), newestYear: newestYear(s) };
+    serving = makeServing(s, new KnowledgeIndex(s, vocabulary));
   } else {
     const r = await bank.reload(config.knowledgeDir);
     if (!r.ok) throw new IssueError(r.issues);

@@ -68,6 +68,12 @@ export const EngineConfigSchema = z.strictObject({
       relativeCutoff: z.number().min(0).max(1).default(0.35),
     })
     .default({ tokenBudget: 900, maxItems: 5, duplicateJaccard: 0.8, relativeCutoff: 0.35 }),
+  recommend: z
+    .strictObject({
+      /** The most recommendations returned (ranked); the response says how many applied in all. */
+      maxItems: z.number().int().min(1).max(1000).default(25),
+    })
+    .default({ maxItems: 25 }),
   synthesis: z
     .strictObject({
       mode: z.enum(['extractive', 'llm']).default('extractive'),

@@ -44,11 +44,18 @@ export function recommendFor(
   facts: ProfileFacts,
   serving: Serving,
   deps: PipelineDeps,
-): { recommendations: RecommendationItem[]; profile: CoupleProfile; kb: { version: string; entries: number }; missing: CoupleProfile['missing']; timings: { totalMs: number } } {
+): {
+  recommendations: RecommendationItem[];
+  /** How many recommendations applied before the list was cut to `recommend.maxItems`. */
+  applicable: number;
+  profile: CoupleProfile;
+  kb: { version: string; entries: number };
+  missing: CoupleProfile['missing'];
+  timings: { totalMs: number };
+} {
   const t0 = performance.now();
   const scored: Array<{ e: KnowledgeEntry; because: string[]; score: number }> = [];
-  for (const e of serving.snapshot.entries) {
-    if (e.kind !== 'recommendation' || !e.applicability) continue;
+  for (const e of serving.conditional) {
     const app = evaluateApplicability(e.applicability, facts);
     if (app.truth !== 'met') continue;
     const recent = serving.newestYear - e.source.year <= deps.config.rerank.recentYears ? 1 : 0;
@@ -56,6 +63,8 @@ export function recommendFor(
     scored.push({ e, because: app.because, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.e.id < b.e.id ? -1 : 1));
+  const applicable = scored.length;
+  scored.splice(deps.config.recommend.maxItems);
 
   const asEvidence = (e: KnowledgeEntry, because: string[]): Evidence => ({
     key: `kb:${e.id}`,
@@ -122,6 +131,7 @@ export function recommendFor(
   });
   return {
     recommendations: items,
+    applicable,
     profile,
     kb: { version: serving.snapshot.version, entries: serving.snapshot.entries.length },
     missing: profile.missing,

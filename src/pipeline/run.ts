@@ -10,7 +10,8 @@ import type { Answer, Citation, Statement } from '../domain/answer.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { ProfileFacts } from '../domain/facts.js';
 import { IssueError, issue } from '../domain/issues.js';
-import type { KnowledgeSnapshot } from '../kb/bank.js';
+import { canonicalJson, type KnowledgeSnapshot } from '../kb/bank.js';
+import type { KnowledgeEntry } from '../domain/knowledge.js';
 import type { EngineConfig } from '../config/index.js';
 import type { ChatModel } from '../ports/llm.js';
 import type { Negation } from '../terminology/negation.js';
@@ -59,6 +60,27 @@ export interface Serving {
   snapshot: KnowledgeSnapshot;
   index: KnowledgeIndex;
   newestYear: number;
+  /** Published warning-sign entries (what urgent answers cite). */
+  warningSigns: readonly KnowledgeEntry[];
+  /** Published recommendations that have applicability conditions (what profiles are matched against). */
+  conditional: readonly KnowledgeEntry[];
+  /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
+  applicableCache: Map<string, string[]>;
+}
+
+/** Everything derived once per knowledge version, besides the index. */
+export function makeServing(snapshot: KnowledgeSnapshot, index: KnowledgeIndex): Serving {
+  let newest = 0;
+  for (const e of snapshot.entries) newest = Math.max(newest, e.source.year);
+  for (const c of snapshot.chunks) newest = Math.max(newest, c.source.year);
+  return {
+    snapshot,
+    index,
+    newestYear: newest || new Date().getFullYear(),
+    warningSigns: snapshot.entries.filter((e) => e.kind === 'warning-sign'),
+    conditional: snapshot.entries.filter((e) => e.kind === 'recommendation' && e.applicability !== undefined),
+    applicableCache: new Map(),
+  };
 }
 
 export interface AskInput {
@@ -190,9 +212,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   if (urgent) {
     trace.urgentRule = urgent.rule;
     const related = new Set([urgent.concept, ...deps.vocabulary.descendants(urgent.concept)]);
-    const signs = serving.snapshot.entries.filter(
-      (e) => e.kind === 'warning-sign' && (urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c))),
-    );
+    const signs = serving.warningSigns.filter((e) => urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c)));
     const citations: Citation[] = signs.slice(0, 3).map((e, i) => ({
       n: i + 1,
       id: `kb:${e.id}`,
@@ -414,14 +434,23 @@ export function isIntervention(deps: PipelineDeps, concept: string): boolean {
 }
 
 /** Recommendation entries whose (non-empty) applicability the profile meets, most specific first. */
+const APPLICABLE_CACHE_SIZE = 256;
+
 function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
+  // A clinician asks several questions about one couple: the match against every conditional
+  // entry is computed once per (knowledge version, profile).
+  const key = canonicalJson(facts);
+  const hit = serving.applicableCache.get(key);
+  if (hit) return hit;
   const out: Array<{ key: string; n: number }> = [];
-  for (const e of serving.snapshot.entries) {
-    if (e.kind !== 'recommendation' || !e.applicability) continue;
+  for (const e of serving.conditional) {
     const a = evaluateApplicability(e.applicability, facts);
     if (a.truth === 'met') out.push({ key: `kb:${e.id}`, n: a.because.length });
   }
-  return out.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).map((x) => x.key);
+  const keys = out.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).map((x) => x.key);
+  if (serving.applicableCache.size >= APPLICABLE_CACHE_SIZE) serving.applicableCache.clear();
+  serving.applicableCache.set(key, keys);
+  return keys;
 }
 
 function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number): NonNullable<Answer['abstention']> {

@@ -73,10 +73,13 @@ export async function runRecommend(intakePath: string, opts: { db?: string; audi
   try {
     const r = await engine.recommend(intake);
     if (opts.json) {
-      printJson({ recommendations: r.recommendations, missing: r.missing, kb: r.kb, timings: r.timings });
+      printJson({ recommendations: r.recommendations, applicable: r.applicable, missing: r.missing, kb: r.kb, timings: r.timings });
       return;
     }
-    const out: string[] = [`${r.recommendations.length} recommendation(s) for this couple (knowledge ${r.kb.version.slice(0, 19)}…)`, ''];
+    const out: string[] = [
+      `${r.recommendations.length} of ${r.applicable} applicable recommendation(s) for this couple (knowledge ${r.kb.version.slice(0, 19)}…)`,
+      '',
+    ];
     r.recommendations.forEach((x, i) => {
       const c = x.citations[0]!;
       out.push(`${i + 1}. ${x.statements[0]!.text}`);

@@ -556,6 +556,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       body: {
         profileId: r.id,
         recommendations: recs.recommendations,
+        applicable: recs.applicable,
         missing: recs.missing,
         kb: recs.kb,
         timings: recs.timings,

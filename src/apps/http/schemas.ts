@@ -179,6 +179,8 @@ export const RecommendationsSchema = named(
   z.object({
     profileId: Id,
     recommendations: z.array(RecommendationItemSchema),
+    /** How many recommendations applied in all; the list is cut to the engine's recommend.maxItems. */
+    applicable: z.number().int(),
     missing: z.array(MissingSchema),
     kb: z.object({ version: z.string(), entries: z.number().int() }),
     timings: z.object({ totalMs: z.number() }),

@@ -18,6 +18,7 @@ import type { Vocabulary } from '../../terminology/vocabulary.js';
 import { createLexicalIndex, type LexicalIndex } from './lexical-index.js';
 import type { RetrievalParams } from './params.js';
 import { analyze } from './tokenize.js';
+import { TopK } from './topk.js';
 import { numbersIn } from '../synthesize/claims.js';
 
 /** A term's first five letters: "pregnant" and "pregnancy" meet here. */
@@ -81,7 +82,10 @@ export class KnowledgeIndex {
   readonly docs: ReadonlyMap<string, KnowledgeDoc>;
   private readonly lexical: LexicalIndex<KnowledgeDoc>;
   /** concept id → keys of docs tagged with it (directly). */
-  private readonly byConcept = new Map<string, string[]>();
+  /** concept id → numbers (into docKeys) of docs tagged with it directly. */
+  private readonly byConcept = new Map<string, number[]>();
+  private readonly docKeys: string[] = [];
+  private conceptAcc = new Float64Array(0);
   /** Every index term of the bank, to tell which question words the bank never mentions. */
   readonly vocabularyTerms: ReadonlySet<string>;
   private readonly params: RetrievalParams;
@@ -125,9 +129,10 @@ export class KnowledgeIndex {
     }
     this.docs = docs;
     for (const d of docs.values()) {
+      const n = this.docKeys.push(d.key) - 1;
       for (const c of d.concepts) {
         const list = this.byConcept.get(c) ?? [];
-        list.push(d.key);
+        list.push(n);
         this.byConcept.set(c, list);
       }
     }
@@ -294,21 +299,28 @@ export class KnowledgeIndex {
         ? this.lexical.search({ text: query.text, boosts }, { k: fusion.candidates }).hits
         : [];
 
-    // Concept retrieval: tagged with the concept (1) or a narrower one (0.6), weighted by specificity.
+    // Concept retrieval: tagged with the concept (1) or a narrower one (0.6), weighted by
+    // specificity. Scores accumulate in a reusable array over the tagged documents only, and a
+    // top-k heap selects (a common concept can tag tens of thousands of entries in a large bank).
     const total = Math.max(1, this.docs.size);
-    const conceptScores = new Map<string, number>();
+    if (this.conceptAcc.length < this.docKeys.length) this.conceptAcc = new Float64Array(this.docKeys.length);
+    const acc = this.conceptAcc;
+    const touched: number[] = [];
+    const add = (list: readonly number[] | undefined, w: number): void => {
+      for (const d of list ?? []) {
+        if (acc[d] === 0) touched.push(d);
+        acc[d]! += w;
+      }
+    };
     for (const c of query.concepts) {
       const idf = Math.log(1 + total / (1 + this.conceptFrequency(c)));
-      for (const key of this.byConcept.get(c) ?? [])
-        conceptScores.set(key, (conceptScores.get(key) ?? 0) + idf);
-      for (const narrower of this.vocabulary.descendants(c)) {
-        for (const key of this.byConcept.get(narrower) ?? [])
-          conceptScores.set(key, (conceptScores.get(key) ?? 0) + 0.6 * idf);
-      }
+      add(this.byConcept.get(c), idf);
+      for (const narrower of this.vocabulary.descendants(c)) add(this.byConcept.get(narrower), 0.6 * idf);
     }
-    const conceptRanked = [...conceptScores.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, fusion.candidates);
+    const heap = new TopK(fusion.candidates);
+    for (const d of touched) heap.push(acc[d]!, d);
+    const conceptRanked: Array<[string, number]> = heap.drain().map(({ doc, score }) => [this.docKeys[doc]!, score]);
+    for (const d of touched) acc[d] = 0;
 
     const merged = new Map<string, Candidate>();
     const get = (key: string): Candidate => {

@@ -73,20 +73,37 @@ export function findConflicts(
   focus: readonly string[],
   isIntervention: (concept: string) => boolean,
 ): Array<{ concept: string; a: number; b: number }> {
-  const out: Array<{ concept: string; a: number; b: number }> = [];
   const positive = (d: Evidence['direction']): boolean => d === 'do' || d === 'consider';
-  for (let i = 0; i < evidence.length; i++) {
-    for (let j = i + 1; j < evidence.length; j++) {
-      const x = evidence[i]!;
-      const y = evidence[j]!;
-      const opposite = (positive(x.direction) && y.direction === 'do-not') || (x.direction === 'do-not' && positive(y.direction));
-      if (!opposite || x.source.body === y.source.body) continue;
-      const shared = x.concepts.filter((c) => y.concepts.includes(c) && isIntervention(c));
-      const concept = shared.find((c) => focus.includes(c)) ?? shared[0];
-      if (concept) out.push({ concept, a: i + 1, b: j + 1 });
+  // Group by intervention concept, then pair "for" with "against" inside each group: linear in the
+  // evidence plus the conflicting pairs, rather than every pair of pieces (recommend can pass
+  // thousands in a large bank).
+  const groups = new Map<string, { pos: number[]; neg: number[] }>();
+  evidence.forEach((e, i) => {
+    const side = positive(e.direction) ? 'pos' : e.direction === 'do-not' ? 'neg' : null;
+    if (!side) return;
+    for (const c of e.concepts) {
+      if (!isIntervention(c)) continue;
+      const g = groups.get(c) ?? { pos: [], neg: [] };
+      g[side].push(i);
+      groups.set(c, g);
+    }
+  });
+  const pairs = new Map<string, { concepts: string[]; a: number; b: number }>();
+  for (const [concept, g] of groups) {
+    for (const i of g.pos) {
+      for (const j of g.neg) {
+        if (evidence[i]!.source.body === evidence[j]!.source.body) continue;
+        const [a, b] = i < j ? [i, j] : [j, i];
+        const key = `${a}:${b}`;
+        const p = pairs.get(key) ?? { concepts: [], a: a + 1, b: b + 1 };
+        p.concepts.push(concept);
+        pairs.set(key, p);
+      }
     }
   }
-  return out;
+  return [...pairs.values()]
+    .sort((x, y) => x.a - y.a || x.b - y.b)
+    .map((p) => ({ concept: p.concepts.find((c) => focus.includes(c)) ?? p.concepts[0]!, a: p.a, b: p.b }));
 }
 
 export function synthesizeExtractive(
