@@ -4,7 +4,7 @@
  * intakes its questions refer to.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -31,6 +31,15 @@ export type LabelledQuestion = z.infer<typeof QuestionSchema> & {
 export const DEFAULT_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'questions.jsonl');
 /** Training-only questions (all split "fit"), written separately; never used to report figures. */
 export const EXTRA_TRAINING_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'train-extra.jsonl');
+
+/** Every training-only question file: eval/questions/train-*.jsonl, in name order. */
+export function trainingQuestionFiles(): string[] {
+  const dir = join(PROJECT_ROOT, 'eval', 'questions');
+  return readdirSync(dir)
+    .filter((f) => /^train-.*\.jsonl$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
 
 export interface QuestionSet {
   path: string;

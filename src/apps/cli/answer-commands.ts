@@ -146,9 +146,8 @@ export async function runEvalQuestions(opts: { split: string; questions?: string
 
 /** Training reads the evaluation set's fitting part plus the training-only questions, when present. */
 async function trainingSet(questions: string | undefined) {
-  const { loadQuestionSet, EXTRA_TRAINING_QUESTIONS } = await import('../../../eval/questions-set.js');
-  const { existsSync } = await import('node:fs');
-  return loadQuestionSet(questions ? resolvePath(questions) : undefined, existsSync(EXTRA_TRAINING_QUESTIONS) ? [EXTRA_TRAINING_QUESTIONS] : []);
+  const { loadQuestionSet, trainingQuestionFiles } = await import('../../../eval/questions-set.js');
+  return loadQuestionSet(questions ? resolvePath(questions) : undefined, trainingQuestionFiles());
 }
 
 export async function runTrainGuards(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {

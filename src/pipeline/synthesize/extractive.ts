@@ -66,7 +66,8 @@ function citationOf(e: Evidence, n: number, queryTokens: readonly string[]): Cit
  * consider) it, the other says do not. Only interventions count (treatment, procedure, test
  * concepts): an entry's `direction` is about the action it recommends, so for a topic such as
  * smoking "do-not [smoke]" and "do [offer help to stop]" say the same thing. One body never
- * conflicts with itself (a change of mind is a supersession).
+ * conflicts with itself (a change of mind is a supersession), and an entry written for another
+ * situation (applicability not met) does not count.
  */
 export function findConflicts(
   evidence: readonly Evidence[],
@@ -79,6 +80,8 @@ export function findConflicts(
   // thousands in a large bank).
   const groups = new Map<string, { pos: number[]; neg: number[] }>();
   evidence.forEach((e, i) => {
+    // Only sources that may apply to this couple can disagree for them.
+    if (e.applicability.truth === 'not-met') return;
     const side = positive(e.direction) ? 'pos' : e.direction === 'do-not' ? 'neg' : null;
     if (!side) return;
     for (const c of e.concepts) {
