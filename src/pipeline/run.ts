@@ -338,7 +338,10 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const picks: Evidence[][] = understood.comparison.sides.map((side) => {
       const primary = side[0]!;
       const about = (e: Evidence): boolean => e.concepts.some((c) => c === primary || deps.vocabulary.ancestors(c).includes(primary));
-      return ordered.filter((e) => about(e) && e.applicability.truth !== 'not-met').slice(0, COMPARISON_PER_SIDE);
+      // Warning signs are not an option's evidence (they are cited when someone describes them).
+      return ordered
+        .filter((e) => about(e) && e.kind !== 'warning-sign' && e.applicability.truth !== 'not-met')
+        .slice(0, COMPARISON_PER_SIDE);
     });
     const first: Evidence[] = [];
     for (let i = 0; i < COMPARISON_PER_SIDE; i++) {
@@ -346,7 +349,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
         const e = list[i];
         if (e && !first.includes(e)) {
           first.push(e);
-          sideOf.set(e.key, deps.vocabulary.label(understood.comparison!.sides[s]![0]!));
+          sideOf.set(e.key, deps.vocabulary.displayName(understood.comparison!.sides[s]![0]!));
         }
       });
     }

@@ -20,6 +20,8 @@ export const ConceptSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   kind: z.enum(['condition', 'treatment', 'procedure', 'test', 'lifestyle', 'topic', 'outcome', 'symptom']),
   broader: z.array(z.string()).default([]),
+  /** How to write the concept in an answer when its first English synonym is an abbreviation in lower case. */
+  display: z.string().min(1).optional(),
   en: z.array(z.string().min(1)).min(1),
   fr: SynonymList,
   es: SynonymList,

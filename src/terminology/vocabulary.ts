@@ -45,6 +45,8 @@ export interface Vocabulary {
   words: ReadonlySet<string>;
   /** English names of a concept or analyte (label and synonyms). */
   englishNames(id: string): readonly string[];
+  /** How to show the concept in an answer ("IUI", "Letrozole"): its `display` name, else its label capitalised. */
+  displayName(id: string): string;
 }
 
 export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly AnalyteTerms[]): Vocabulary {
@@ -87,5 +89,11 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     label: (id) => labels.get(id) ?? id,
     words,
     englishNames: (id) => english.get(id) ?? [],
+    displayName: (id) => {
+      const d = concepts.concept(id)?.display;
+      if (d) return d;
+      const l = labels.get(id) ?? id;
+      return l.charAt(0).toUpperCase() + l.slice(1);
+    },
   };
 }
