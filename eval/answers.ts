@@ -375,7 +375,7 @@ export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: '
 export function writeReliabilityDiagram(report: AnswerEvalReport, path: string): void {
   const bins = report.calibration.bins.filter((b) => b.n > 0);
   const chart = drawChart({
-    title: `Reliability of confidence (${report.split} questions)`,
+    title: `Reliability of confidence (${report.split === 'heldout' ? 'held-out' : report.split})`,
     notes: [
       `ECE ${report.calibration.ece.toFixed(3)}, AUROC ${report.calibration.auroc?.toFixed(3) ?? 'n/a'}, n = ${report.calibration.n} answered or abstained`,
     ],

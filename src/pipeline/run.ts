@@ -313,7 +313,10 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   const pairs = head.map((e) => ({ key: e.key, features: scorePair(e) }));
   let ordered = ranked;
   if (deps.relevance) {
-    for (const e of ranked.slice(topN)) scorePair(e);
+    // Below the heuristic top N the model is not consulted: those candidates count as not relevant
+    // (relevance 0), which keeps every packed piece on one scale. Comparison picks from there are
+    // scored when picked.
+    for (const e of ranked.slice(topN)) e.scores.relevance = 0;
     // Stable: equal probabilities keep the heuristic order.
     ordered = ranked
       .map((e, i) => ({ e, i }))
@@ -353,6 +356,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
         }
       });
     }
+    for (const e of first) if (deps.relevance && e.scores.relevance === 0) scorePair(e);
     eligible = [...first, ...eligible.filter((e) => !first.includes(e))];
   }
   const packed = pack(eligible, deps.config.packing).evidence;

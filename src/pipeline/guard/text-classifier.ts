@@ -22,8 +22,19 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
+// The guards and the calibrator score the same question: remember the last text's features.
+let lastText: string | null = null;
+let lastFeatures: number[] = [];
+
 /** Sparse feature indexes of a text (with repeats, so frequent n-grams weigh more). */
 export function textFeatures(text: string): number[] {
+  if (text === lastText) return lastFeatures;
+  lastFeatures = computeTextFeatures(text);
+  lastText = text;
+  return lastFeatures;
+}
+
+function computeTextFeatures(text: string): number[] {
   const words = foldTokens(text).slice(0, 400);
   const out: number[] = [];
   for (let i = 0; i < words.length; i++) {
