@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     const sections = await mod.run({ quick });
     for (const s of sections) {
       process.stdout.write(`\n## ${s.title}\n\n${s.markdown}\n`);
-      writeFileSync(join(PROJECT_ROOT, 'bench', 'results', `${s.id}.json`), JSON.stringify({ machine: machineLine(), ...s.data }, null, 2) + '\n');
+      writeFileSync(
+        join(PROJECT_ROOT, 'bench', 'results', `${s.id}.json`),
+        JSON.stringify({ machine: machineLine(), ...s.data }, null, 2) + '\n',
+      );
       if (!quick) doc = replaceSection(doc, s);
     }
   }

@@ -15,7 +15,12 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Engine } from '../src/engine.js';
 import type { Answer } from '../src/domain/answer.js';
-import { CalibratorArtifactSchema, calibratorFrom, platt, type CalibratorArtifact } from '../src/pipeline/calibrate/calibrator.js';
+import {
+  CalibratorArtifactSchema,
+  calibratorFrom,
+  platt,
+  type CalibratorArtifact,
+} from '../src/pipeline/calibrate/calibrator.js';
 import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from '../src/pipeline/calibrate/features.js';
 import { fitLogistic } from '../src/pipeline/calibrate/logistic.js';
@@ -29,7 +34,13 @@ import {
   type RelevanceArtifact,
   type RelevanceModel,
 } from '../src/pipeline/rerank/relevance.js';
-import { auroc, coverageCurve, expectedCalibrationError, reliabilityBins, type Scored } from './calibration-metrics.js';
+import {
+  auroc,
+  coverageCurve,
+  expectedCalibrationError,
+  reliabilityBins,
+  type Scored,
+} from './calibration-metrics.js';
 import { mean, ndcgAtK, recallAtK } from './metrics.js';
 import { drawChart } from './plot/chart.js';
 import type { LabelledQuestion, QuestionSet } from './questions-set.js';
@@ -76,7 +87,9 @@ export async function prepareRows(
       evidence,
       ranked: p.ranked,
       pairs: p.pairs,
-      supported: q.expected.status === 'answered' && evidence.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
+      supported:
+        q.expected.status === 'answered' &&
+        evidence.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
     });
   }
   return rows;
@@ -105,7 +118,8 @@ export function chooseThreshold(
   });
   for (const t of candidates) {
     const r = at(t);
-    if (r.answeredRate >= targets.answered && r.abstainedRate >= targets.abstained) return { threshold: t, ...r, rule: 'lowest threshold meeting both targets' };
+    if (r.answeredRate >= targets.answered && r.abstainedRate >= targets.abstained)
+      return { threshold: t, ...r, rule: 'lowest threshold meeting both targets' };
   }
   let best = { threshold: 0.5, answeredRate: 0, abstainedRate: 0, cost: Infinity };
   for (const t of candidates) {
@@ -139,10 +153,18 @@ function labelledPairs(rows: readonly PreparedRow[]): { X: number[][]; y: number
   return { X, y };
 }
 
-export function fitRelevance(rows: readonly PreparedRow[], l2: number): { model: ReturnType<typeof fitLogistic>; pairs: number; positives: number } {
+export function fitRelevance(
+  rows: readonly PreparedRow[],
+  l2: number,
+): { model: ReturnType<typeof fitLogistic>; pairs: number; positives: number } {
   const { X, y } = labelledPairs(rows);
-  if (y.filter((v) => v === 1).length < 5) throw new Error('too few relevant pairs to fit the re-ranker (need at least 5)');
-  return { model: fitLogistic([...PAIR_FEATURES], X, y, { l2 }), pairs: y.length, positives: y.filter((v) => v === 1).length };
+  if (y.filter((v) => v === 1).length < 5)
+    throw new Error('too few relevant pairs to fit the re-ranker (need at least 5)');
+  return {
+    model: fitLogistic([...PAIR_FEATURES], X, y, { l2 }),
+    pairs: y.length,
+    positives: y.filter((v) => v === 1).length,
+  };
 }
 
 /** Deterministic fold of a question id (0 … k−1). */
@@ -151,14 +173,22 @@ export function foldOf(id: string, k: number): number {
 }
 
 /** Fit the relevance re-ranker on the fitting questions (the engine must run without one: `relevance: null`). */
-export async function trainReranker(engine: Engine, set: QuestionSet, opts: { l2: number } = { l2: 1 }): Promise<RelevanceArtifact> {
-  if (engine.internals.deps.relevance !== null) throw new Error('train the re-ranker with an engine created with { relevance: null }');
+export async function trainReranker(
+  engine: Engine,
+  set: QuestionSet,
+  opts: { l2: number } = { l2: 1 },
+): Promise<RelevanceArtifact> {
+  if (engine.internals.deps.relevance !== null)
+    throw new Error('train the re-ranker with an engine created with { relevance: null }');
   const rows = await prepareRows(engine, set, 'fit');
   const fitted = fitRelevance(rows, opts.l2);
   const kb = engine.knowledge();
   const artifact: RelevanceArtifact = {
     kind: 'relevance-reranker',
-    version: `rel-${createHash('sha256').update(JSON.stringify({ w: fitted.model.weights, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
+    version: `rel-${createHash('sha256')
+      .update(JSON.stringify({ w: fitted.model.weights, kb: kb.version, d: set.sha256 }))
+      .digest('hex')
+      .slice(0, 12)}`,
     createdAt: new Date().toISOString(),
     trainingData: {
       path: set.files.join(' + '),
@@ -168,7 +198,13 @@ export async function trainReranker(engine: Engine, set: QuestionSet, opts: { l2
     },
     knowledgeVersion: kb.version,
     topN: RERANK_TOP_N,
-    model: { features: fitted.model.features, mean: fitted.model.mean, std: fitted.model.std, weights: fitted.model.weights, l2: fitted.model.l2 },
+    model: {
+      features: fitted.model.features,
+      mean: fitted.model.mean,
+      std: fitted.model.std,
+      weights: fitted.model.weights,
+      l2: fitted.model.l2,
+    },
     fit: { positives: fitted.positives },
   };
   RelevanceArtifactSchema.parse(artifact);
@@ -196,11 +232,18 @@ export async function trainCalibrator(
     const train = base.filter((r) => foldOf(r.q.id, opts.folds) !== k);
     const held = new Set(base.filter((r) => foldOf(r.q.id, opts.folds) === k).map((r) => r.q.id));
     const fitted = fitRelevance(train, 1);
-    const model: RelevanceModel = relevanceModelFrom({ version: `fold-${k}`, topN: RERANK_TOP_N, model: fitted.model });
-    rows.push(...(await prepareRows(engine, set, 'fit', { only: held, deps: { ...deps, relevance: model } })));
+    const model: RelevanceModel = relevanceModelFrom({
+      version: `fold-${k}`,
+      topN: RERANK_TOP_N,
+      model: fitted.model,
+    });
+    rows.push(
+      ...(await prepareRows(engine, set, 'fit', { only: held, deps: { ...deps, relevance: model } })),
+    );
   }
   const usable = rows.filter((r) => r.guard === null && r.features);
-  if (usable.length < 20) throw new Error(`only ${usable.length} fitting questions reach the calibrator; need at least 20`);
+  if (usable.length < 20)
+    throw new Error(`only ${usable.length} fitting questions reach the calibrator; need at least 20`);
   const labels = usable.map((r) => (r.supported ? 1 : 0) as 0 | 1);
   const raw = usable.map((r) => featureVector(r.features!));
   const scaling = standardise(raw);
@@ -213,18 +256,32 @@ export async function trainCalibrator(
   // Out-of-fold scores (a second, independent fold split) for Platt scaling and the threshold.
   const oofScore = new Array<number>(usable.length).fill(0);
   for (let k = 0; k < opts.folds; k++) {
-    const m = new TextClassifier(trainTextClassifier(examples.filter((_, i) => foldOf('calib:' + usable[i]!.q.id, opts.folds) !== k), SCORER));
+    const m = new TextClassifier(
+      trainTextClassifier(
+        examples.filter((_, i) => foldOf('calib:' + usable[i]!.q.id, opts.folds) !== k),
+        SCORER,
+      ),
+    );
     usable.forEach((r, i) => {
-      if (foldOf('calib:' + r.q.id, opts.folds) === k) oofScore[i] = m.probability(examples[i]!.text, examples[i]!.dense);
+      if (foldOf('calib:' + r.q.id, opts.folds) === k)
+        oofScore[i] = m.probability(examples[i]!.text, examples[i]!.dense);
     });
   }
   // Calibration and the threshold are fitted on the evaluation set's own fitting questions only:
   // the training-only questions teach the scorer, but their mix of answerable and unanswerable
   // questions is not the mix the engine is judged on, and p must be calibrated for the latter.
   const calib = usable.map((r, i) => i).filter((i) => !usable[i]!.q.trainingOnly);
-  if (calib.length < 20) throw new Error(`only ${calib.length} evaluation-set fitting questions for calibration; need at least 20`);
+  if (calib.length < 20)
+    throw new Error(
+      `only ${calib.length} evaluation-set fitting questions for calibration; need at least 20`,
+    );
   const logitOf = (sc: number): number => Math.log(Math.max(1e-9, sc) / Math.max(1e-9, 1 - sc));
-  const plattFit = fitLogistic(['logit'], calib.map((i) => [logitOf(oofScore[i]!)]), calib.map((i) => labels[i]!), { l2: 0.01 });
+  const plattFit = fitLogistic(
+    ['logit'],
+    calib.map((i) => [logitOf(oofScore[i]!)]),
+    calib.map((i) => labels[i]!),
+    { l2: 0.01 },
+  );
   // fitLogistic standardises its input; fold that back into a, b on the raw logit.
   const a = plattFit.weights[1]! / plattFit.std[0]!;
   const b = plattFit.weights[0]! - a * plattFit.mean[0]!;
@@ -237,7 +294,10 @@ export async function trainCalibrator(
   const kb = engine.knowledge();
   const artifact: CalibratorArtifact = {
     kind: 'confidence-calibrator',
-    version: `cal-${createHash('sha256').update(JSON.stringify({ b: scorer.bias, a, pb: b, t: th.threshold, kb: kb.version, d: set.sha256 })).digest('hex').slice(0, 12)}`,
+    version: `cal-${createHash('sha256')
+      .update(JSON.stringify({ b: scorer.bias, a, pb: b, t: th.threshold, kb: kb.version, d: set.sha256 }))
+      .digest('hex')
+      .slice(0, 12)}`,
     createdAt: new Date().toISOString(),
     trainingData: { path: set.files.join(' + '), sha256: set.sha256, questions: usable.length },
     knowledgeVersion: kb.version,
@@ -255,7 +315,9 @@ export async function trainCalibrator(
       answeredRateAnswerable: th.answeredRate,
       abstainedRateUnanswerable: th.abstainedRate,
       calibrationQuestions: calib.length,
-      eceOutOfFold: expectedCalibrationError(oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 }))),
+      eceOutOfFold: expectedCalibrationError(
+        oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 })),
+      ),
       aurocOutOfFold: auroc(oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 }))),
       scorer: SCORER,
       rightIfExpectedInTop: RIGHT_IF_EXPECTED_IN_TOP,
@@ -272,7 +334,10 @@ export const SCORER = { denseNames: [...FEATURE_NAMES], l2: 1e-4, epochs: 10, se
 function standardise(X: number[][]): { mean: number[]; std: number[] } {
   const d = X[0]?.length ?? 0;
   const mean = Array.from({ length: d }, (_, j) => X.reduce((s, r) => s + r[j]!, 0) / X.length);
-  const std = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
+  const std = Array.from(
+    { length: d },
+    (_, j) => Math.sqrt(X.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / X.length) || 1,
+  );
   return { mean, std };
 }
 
@@ -305,7 +370,11 @@ export interface AnswerEvalReport {
   rows: AnswerEvalRow[];
 }
 
-export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout'): Promise<AnswerEvalReport> {
+export async function evaluateAnswers(
+  engine: Engine,
+  set: QuestionSet,
+  split: 'fit' | 'heldout',
+): Promise<AnswerEvalReport> {
   const rows: AnswerEvalRow[] = [];
   const pRows: Array<{ p: number; answerRight: boolean }> = [];
   for (const q of set.questions) {
@@ -315,7 +384,9 @@ export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: '
     const cited = answer.citations.map((c) => c.id);
     const statusRight = answer.status === q.expected.status;
     const citationRight =
-      answer.status !== 'answered' || exp.size === 0 || cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k));
+      answer.status !== 'answered' ||
+      exp.size === 0 ||
+      cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k));
     rows.push({
       id: q.id,
       category: q.category,
@@ -327,7 +398,12 @@ export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: '
       cited,
     });
     if (trace.probability !== null) {
-      pRows.push({ p: trace.probability, answerRight: q.expected.status === 'answered' && cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)) });
+      pRows.push({
+        p: trace.probability,
+        answerRight:
+          q.expected.status === 'answered' &&
+          cited.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
+      });
     }
   }
   const byCategory: AnswerEvalReport['byCategory'] = {};
@@ -339,7 +415,8 @@ export async function evaluateAnswers(engine: Engine, set: QuestionSet, split: '
       statusAccuracy: rs.filter((r) => r.status === r.expected).length / rs.length,
     };
   }
-  const rate = (xs: AnswerEvalRow[], ok: (r: AnswerEvalRow) => boolean): number => (xs.length ? xs.filter(ok).length / xs.length : 1);
+  const rate = (xs: AnswerEvalRow[], ok: (r: AnswerEvalRow) => boolean): number =>
+    xs.length ? xs.filter(ok).length / xs.length : 1;
   const guarded = rows.filter((r) => r.expected === 'out-of-scope' || r.expected === 'urgent');
   const unanswerable = rows.filter((r) => r.category === 'unanswerable');
   const answerable = rows.filter((r) => r.category === 'answerable');
@@ -384,9 +461,28 @@ export function writeReliabilityDiagram(report: AnswerEvalReport, path: string):
     x: { min: 0, max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], format: (v) => v.toFixed(1) },
     y: { min: 0, max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], format: (v) => v.toFixed(1) },
     series: [
-      { name: 'share right per bin', points: bins.map((b) => [(b.lo + b.hi) / 2, b.accuracy] as const), color: [70, 110, 200], style: 'bars', barWidth: 0.08 },
-      { name: 'perfect calibration', points: [[0, 0], [1, 1]], color: [200, 60, 60], style: 'dashed' },
-      { name: 'mean confidence per bin', points: bins.map((b) => [(b.lo + b.hi) / 2, b.meanConfidence] as const), color: [40, 40, 40], style: 'points' },
+      {
+        name: 'share right per bin',
+        points: bins.map((b) => [(b.lo + b.hi) / 2, b.accuracy] as const),
+        color: [70, 110, 200],
+        style: 'bars',
+        barWidth: 0.08,
+      },
+      {
+        name: 'perfect calibration',
+        points: [
+          [0, 0],
+          [1, 1],
+        ],
+        color: [200, 60, 60],
+        style: 'dashed',
+      },
+      {
+        name: 'mean confidence per bin',
+        points: bins.map((b) => [(b.lo + b.hi) / 2, b.meanConfidence] as const),
+        color: [40, 40, 40],
+        style: 'points',
+      },
     ],
   });
   mkdirSync(dirname(path), { recursive: true });
@@ -402,8 +498,14 @@ export interface RetrievalEvalReport {
 }
 
 /** Recall@5 and nDCG@10 of the re-ranked evidence on questions that have expected entries. */
-export async function evaluateRetrieval(engine: Engine, set: QuestionSet, split: 'fit' | 'heldout' | 'all'): Promise<RetrievalEvalReport> {
-  const rows = (await prepareRows(engine, set, split)).filter((r) => r.q.expected.status === 'answered' && r.q.expected.entries.length > 0 && r.guard === null);
+export async function evaluateRetrieval(
+  engine: Engine,
+  set: QuestionSet,
+  split: 'fit' | 'heldout' | 'all',
+): Promise<RetrievalEvalReport> {
+  const rows = (await prepareRows(engine, set, split)).filter(
+    (r) => r.q.expected.status === 'answered' && r.q.expected.entries.length > 0 && r.guard === null,
+  );
   const per = rows.map((r) => {
     const judged = new Map(r.q.expected.entries.map((id) => [kbKey(id), r.q.expected.grades?.[id] ?? 1]));
     return { lang: r.q.lang, recall: recallAtK(r.ranked, judged, 5), ndcg: ndcgAtK(r.ranked, judged, 10) };
@@ -411,7 +513,17 @@ export async function evaluateRetrieval(engine: Engine, set: QuestionSet, split:
   const byLanguage: RetrievalEvalReport['byLanguage'] = {};
   for (const lang of new Set(per.map((p) => p.lang))) {
     const ps = per.filter((p) => p.lang === lang);
-    byLanguage[lang] = { n: ps.length, 'recall@5': mean(ps.map((p) => p.recall)), 'ndcg@10': mean(ps.map((p) => p.ndcg)) };
+    byLanguage[lang] = {
+      n: ps.length,
+      'recall@5': mean(ps.map((p) => p.recall)),
+      'ndcg@10': mean(ps.map((p) => p.ndcg)),
+    };
   }
-  return { questions: per.length, 'recall@5': mean(per.map((p) => p.recall)), 'ndcg@10': mean(per.map((p) => p.ndcg)), byLanguage, split };
+  return {
+    questions: per.length,
+    'recall@5': mean(per.map((p) => p.recall)),
+    'ndcg@10': mean(per.map((p) => p.ndcg)),
+    byLanguage,
+    split,
+  };
 }

@@ -23,8 +23,18 @@ describe('calibration metrics', () => {
   });
 
   it('AUROC: 1 when right answers always score higher, 0.5 on ties, null when one class is empty', () => {
-    expect(auroc([{ confidence: 0.9, right: true }, { confidence: 0.1, right: false }])).toBe(1);
-    expect(auroc([{ confidence: 0.5, right: true }, { confidence: 0.5, right: false }])).toBe(0.5);
+    expect(
+      auroc([
+        { confidence: 0.9, right: true },
+        { confidence: 0.1, right: false },
+      ]),
+    ).toBe(1);
+    expect(
+      auroc([
+        { confidence: 0.5, right: true },
+        { confidence: 0.5, right: false },
+      ]),
+    ).toBe(0.5);
     expect(auroc([{ confidence: 0.5, right: true }])).toBeNull();
   });
 

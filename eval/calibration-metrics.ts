@@ -23,7 +23,9 @@ export function reliabilityBins(xs: readonly Scored[], bins = 10): Bin[] {
   for (let b = 0; b < bins; b++) {
     const lo = b / bins;
     const hi = (b + 1) / bins;
-    const inBin = xs.filter((x) => (x.confidence >= lo && x.confidence < hi) || (b === bins - 1 && x.confidence === 1));
+    const inBin = xs.filter(
+      (x) => (x.confidence >= lo && x.confidence < hi) || (b === bins - 1 && x.confidence === 1),
+    );
     out.push({
       lo,
       hi,
@@ -38,7 +40,10 @@ export function reliabilityBins(xs: readonly Scored[], bins = 10): Bin[] {
 /** ECE = Σ over bins of (n_bin / N) · |accuracy − mean confidence|. */
 export function expectedCalibrationError(xs: readonly Scored[], bins = 10): number {
   if (xs.length === 0) return 0;
-  return reliabilityBins(xs, bins).reduce((s, b) => s + (b.n / xs.length) * Math.abs(b.accuracy - b.meanConfidence), 0);
+  return reliabilityBins(xs, bins).reduce(
+    (s, b) => s + (b.n / xs.length) * Math.abs(b.accuracy - b.meanConfidence),
+    0,
+  );
 }
 
 export function auroc(xs: readonly Scored[]): number | null {
@@ -60,7 +65,9 @@ export function coverageCurve(
     return {
       threshold: t,
       coverage: rows.length ? answered.length / rows.length : 0,
-      selectiveAccuracy: answered.length ? answered.filter((r) => r.answerRight).length / answered.length : null,
+      selectiveAccuracy: answered.length
+        ? answered.filter((r) => r.answerRight).length / answered.length
+        : null,
     };
   });
 }

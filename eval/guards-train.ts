@@ -10,7 +10,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../src/engine.js';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { GuardArtifactSchema, SCOPE_DENSE, URGENT_DENSE, type GuardArtifact } from '../src/pipeline/guard/learned.js';
+import {
+  GuardArtifactSchema,
+  SCOPE_DENSE,
+  URGENT_DENSE,
+  type GuardArtifact,
+} from '../src/pipeline/guard/learned.js';
 import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
 import { guardSignals } from '../src/pipeline/run.js';
 import { understandQuestion } from '../src/pipeline/understand/index.js';
@@ -36,8 +41,14 @@ export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
     .filter((l) => l.trim())
     .map((l, i) => {
       const r = JSON.parse(l) as { question: string; expected: string };
-      if (!['urgent', 'in-scope', 'out-of-scope'].includes(r.expected)) throw new Error(`${path}:${i + 1}: unknown label ${r.expected}`);
-      return { text: r.question, urgent: r.expected === 'urgent' ? 1 : 0, inScope: r.expected === 'out-of-scope' ? 0 : 1, source: 'dev' };
+      if (!['urgent', 'in-scope', 'out-of-scope'].includes(r.expected))
+        throw new Error(`${path}:${i + 1}: unknown label ${r.expected}`);
+      return {
+        text: r.question,
+        urgent: r.expected === 'urgent' ? 1 : 0,
+        inScope: r.expected === 'out-of-scope' ? 0 : 1,
+        source: 'dev',
+      };
     });
 }
 
@@ -52,22 +63,50 @@ export async function trainGuards(
   hyper: typeof TRAIN = TRAIN,
 ): Promise<GuardArtifact> {
   const deps = engine.internals.deps;
-  if (deps.learnedGuards !== null) throw new Error('train the guards with an engine created with { learnedGuards: null }');
+  if (deps.learnedGuards !== null)
+    throw new Error('train the guards with an engine created with { learnedGuards: null }');
   const serving = engine.internals.serving();
-  const data: Labelled[] = [...loadGuardDev(devPath), ...(existsSync(GUARD_EXTRA_FILE) ? loadGuardDev(GUARD_EXTRA_FILE) : [])];
+  const data: Labelled[] = [
+    ...loadGuardDev(devPath),
+    ...(existsSync(GUARD_EXTRA_FILE) ? loadGuardDev(GUARD_EXTRA_FILE) : []),
+  ];
   for (const q of set.questions) {
     if (q.split !== 'fit') continue;
-    data.push({ text: q.question, urgent: q.expected.status === 'urgent' ? 1 : 0, inScope: q.expected.status === 'out-of-scope' ? 0 : 1, source: 'fit' });
+    data.push({
+      text: q.question,
+      urgent: q.expected.status === 'urgent' ? 1 : 0,
+      inScope: q.expected.status === 'out-of-scope' ? 0 : 1,
+      source: 'fit',
+    });
   }
-  for (const e of serving.snapshot.entries) data.push({ text: e.title, urgent: 0, inScope: 1, source: 'bank-title' });
+  for (const e of serving.snapshot.entries)
+    data.push({ text: e.title, urgent: 0, inScope: 1, source: 'bank-title' });
 
   // Dense rule features, computed exactly as the pipeline computes them (no profile: questions alone).
   const dense = data.map((d) => {
-    const understood = understandQuestion(d.text, { vocabulary: deps.vocabulary, negation: deps.negation, correct: (w) => serving.index.correct(w) });
-    const gs = guardSignals(d.text, understood, serving.index.terms(understood.searchText), false, serving, deps);
-    return { urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]), scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]) };
+    const understood = understandQuestion(d.text, {
+      vocabulary: deps.vocabulary,
+      negation: deps.negation,
+      correct: (w) => serving.index.correct(w),
+    });
+    const gs = guardSignals(
+      d.text,
+      understood,
+      serving.index.terms(understood.searchText),
+      false,
+      serving,
+      deps,
+    );
+    return {
+      urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]),
+      scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]),
+    };
   });
-  const urgentEx: Example[] = data.map((d, i) => ({ text: d.text, dense: dense[i]!.urgent, label: d.urgent }));
+  const urgentEx: Example[] = data.map((d, i) => ({
+    text: d.text,
+    dense: dense[i]!.urgent,
+    label: d.urgent,
+  }));
   // Titles are not questions; they only teach the scope classifier the bank's vocabulary.
   const scopeEx: Example[] = data.map((d, i) => ({ text: d.text, dense: dense[i]!.scope, label: d.inScope }));
 
@@ -75,7 +114,9 @@ export async function trainGuards(
     const p = new Array<number>(ex.length).fill(0);
     for (let k = 0; k < 5; k++) {
       const train = ex.filter((e) => foldOf(e.text, 5) !== k);
-      const m = new TextClassifier(trainTextClassifier(train, { ...hyper, denseNames: [...names], positiveWeight }));
+      const m = new TextClassifier(
+        trainTextClassifier(train, { ...hyper, denseNames: [...names], positiveWeight }),
+      );
       ex.forEach((e, i) => {
         if (foldOf(e.text, 5) === k) p[i] = m.probability(e.text, e.dense);
       });
@@ -86,29 +127,55 @@ export async function trainGuards(
 
   // Urgent: the threshold that maximises F3 (recall counts nine times precision) out of fold.
   const pu = oof(urgentEx, URGENT_DENSE, 2);
-  const urgentTh = bestThreshold(pu, urgentEx.map((e) => e.label), questionsOnly, (tp, fp, fn) => {
-    const prec = tp / Math.max(1, tp + fp);
-    const rec = tp / Math.max(1, tp + fn);
-    return prec + rec === 0 ? 0 : (10 * prec * rec) / (9 * prec + rec);
-  });
+  const urgentTh = bestThreshold(
+    pu,
+    urgentEx.map((e) => e.label),
+    questionsOnly,
+    (tp, fp, fn) => {
+      const prec = tp / Math.max(1, tp + fp);
+      const rec = tp / Math.max(1, tp + fn);
+      return prec + rec === 0 ? 0 : (10 * prec * rec) / (9 * prec + rec);
+    },
+  );
   // Scope: the threshold with the fewest errors out of fold — refusing a real fertility question
   // and answering an off-topic one count the same. (Balancing the classes was tried: it refused
   // four times as many real questions out of fold to catch a few more off-topic ones.)
   const scopeWeight = 1;
   const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight);
-  const scopeTh = bestThreshold(ps, scopeEx.map((e) => e.label), questionsOnly, (tp, fp, fn, tn) => (tp + tn) / Math.max(1, tp + fp + fn + tn));
+  const scopeTh = bestThreshold(
+    ps,
+    scopeEx.map((e) => e.label),
+    questionsOnly,
+    (tp, fp, fn, tn) => (tp + tn) / Math.max(1, tp + fp + fn + tn),
+  );
 
-  const urgent = trainTextClassifier(urgentEx, { ...hyper, denseNames: [...URGENT_DENSE], positiveWeight: 2 });
-  const scope = trainTextClassifier(scopeEx, { ...hyper, denseNames: [...SCOPE_DENSE], positiveWeight: scopeWeight });
+  const urgent = trainTextClassifier(urgentEx, {
+    ...hyper,
+    denseNames: [...URGENT_DENSE],
+    positiveWeight: 2,
+  });
+  const scope = trainTextClassifier(scopeEx, {
+    ...hyper,
+    denseNames: [...SCOPE_DENSE],
+    positiveWeight: scopeWeight,
+  });
   const devHash = createHash('sha256').update(readFileSync(devPath)).digest('hex');
   const artifact: GuardArtifact = {
     kind: 'guard-classifiers',
-    version: `grd-${createHash('sha256').update(JSON.stringify([urgent.bias, scope.bias, urgentTh.threshold, scopeTh.threshold, devHash, set.sha256])).digest('hex').slice(0, 12)}`,
+    version: `grd-${createHash('sha256')
+      .update(
+        JSON.stringify([urgent.bias, scope.bias, urgentTh.threshold, scopeTh.threshold, devHash, set.sha256]),
+      )
+      .digest('hex')
+      .slice(0, 12)}`,
     createdAt: new Date().toISOString(),
     trainingData: {
       guardDev: { path: 'eval/guards/dev.jsonl', sha256: devHash },
       guardExtra: existsSync(GUARD_EXTRA_FILE)
-        ? { path: 'eval/guards/train-extra.jsonl', sha256: createHash('sha256').update(readFileSync(GUARD_EXTRA_FILE)).digest('hex') }
+        ? {
+            path: 'eval/guards/train-extra.jsonl',
+            sha256: createHash('sha256').update(readFileSync(GUARD_EXTRA_FILE)).digest('hex'),
+          }
         : null,
       questions: { path: set.files.join(' + '), sha256: set.sha256, split: 'fit' },
       bankTitles: serving.snapshot.entries.length,
@@ -117,7 +184,11 @@ export async function trainGuards(
     },
     urgent: { model: urgent, threshold: urgentTh.threshold },
     scope: { model: scope, threshold: scopeTh.threshold },
-    fit: { urgentOutOfFold: urgentTh.confusion, scopeOutOfFold: scopeTh.confusion, thresholdRule: { urgent: 'max F3 out of fold', scope: 'max accuracy out of fold' } },
+    fit: {
+      urgentOutOfFold: urgentTh.confusion,
+      scopeOutOfFold: scopeTh.confusion,
+      thresholdRule: { urgent: 'max F3 out of fold', scope: 'max accuracy out of fold' },
+    },
   };
   GuardArtifactSchema.parse(artifact);
   return artifact;
@@ -136,8 +207,11 @@ function bestThreshold(
     const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
     for (const i of idx) {
       const pos = p[i]! >= t;
-      if (y[i] === 1) pos ? c.tp++ : c.fn++;
-      else pos ? c.fp++ : c.tn++;
+      if (y[i] === 1) {
+        if (pos) c.tp++;
+        else c.fn++;
+      } else if (pos) c.fp++;
+      else c.tn++;
     }
     const s = score(c.tp, c.fp, c.fn, c.tn);
     if (s > best.s + 1e-12) best = { threshold: t, s, confusion: c };

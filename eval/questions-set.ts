@@ -56,7 +56,9 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
     try {
       return readFileSync(p, 'utf8');
     } catch (e) {
-      throw new Error(`cannot read the question set ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(
+        `cannot read the question set ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   };
   const text = read(path);
@@ -66,8 +68,12 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
     x.text.split(/\r?\n/).forEach((line, i) => {
       if (!line.trim()) return;
       const r = QuestionSchema.safeParse(JSON.parse(line));
-      if (!r.success) throw new Error(`${x.p}:${i + 1}: ${r.error.issues.map((e) => e.path.join('.') + ' ' + e.message).join('; ')}`);
-      if (r.data.split !== 'fit') throw new Error(`${x.p}:${i + 1}: training-only questions must be in the fit split`);
+      if (!r.success)
+        throw new Error(
+          `${x.p}:${i + 1}: ${r.error.issues.map((e) => e.path.join('.') + ' ' + e.message).join('; ')}`,
+        );
+      if (r.data.split !== 'fit')
+        throw new Error(`${x.p}:${i + 1}: training-only questions must be in the fit split`);
       questions.push({ ...r.data, trainingOnly: true });
     });
   }
@@ -80,14 +86,20 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
       throw new Error(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
     }
     const r = QuestionSchema.safeParse(raw);
-    if (!r.success) throw new Error(`${path}:${i + 1}: ${r.error.issues.map((x) => x.path.join('.') + ' ' + x.message).join('; ')}`);
+    if (!r.success)
+      throw new Error(
+        `${path}:${i + 1}: ${r.error.issues.map((x) => x.path.join('.') + ' ' + x.message).join('; ')}`,
+      );
     questions.push(r.data);
   });
   const cache = new Map<string, unknown>();
   return {
     path,
     files: [path, ...extras.map((x) => x.p)].map((f) => relative(PROJECT_ROOT, f)),
-    sha256: createHash('sha256').update(text).update(extras.map((x) => x.text).join('\n')).digest('hex'),
+    sha256: createHash('sha256')
+      .update(text)
+      .update(extras.map((x) => x.text).join('\n'))
+      .digest('hex'),
     questions,
     intake(q) {
       if (!q.profile) return undefined;

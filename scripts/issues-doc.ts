@@ -8,7 +8,9 @@ import { ISSUE_CATALOG } from '../src/domain/issues.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 
 export function renderIssuesDoc(): string {
-  const rows = Object.entries(ISSUE_CATALOG).map(([code, v]) => `| \`${code}\` | ${v.severity} | ${v.meaning} |`);
+  const rows = Object.entries(ISSUE_CATALOG).map(
+    ([code, v]) => `| \`${code}\` | ${v.severity} | ${v.meaning} |`,
+  );
   return [
     '# Issue codes',
     '',

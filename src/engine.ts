@@ -19,7 +19,13 @@ import type { Answer } from './domain/answer.js';
 import type { ProfileFacts } from './domain/facts.js';
 import { IssueError } from './domain/issues.js';
 import type { CoupleProfile } from './domain/profile.js';
-import { KnowledgeBank, canonicalJson, type KnowledgeSnapshot, type ReloadResult, type BankSource } from './kb/bank.js';
+import {
+  KnowledgeBank,
+  canonicalJson,
+  type KnowledgeSnapshot,
+  type ReloadResult,
+  type BankSource,
+} from './kb/bank.js';
 import { CLINICAL_DIR } from './paths.js';
 import type { ChatModel } from './ports/llm.js';
 import { loadCalibrator, type Calibrator } from './pipeline/calibrate/calibrator.js';
@@ -30,7 +36,14 @@ import { recommendFor, type RecommendationItem } from './pipeline/recommend.js';
 import { KnowledgeIndex } from './pipeline/retrieve/knowledge.js';
 import { loadRelevanceModel, type RelevanceModel } from './pipeline/rerank/relevance.js';
 import { loadLearnedGuards, type LearnedGuards } from './pipeline/guard/learned.js';
-import { finish, makeServing, prepare, type AnswerTrace, type PipelineDeps, type Serving } from './pipeline/run.js';
+import {
+  finish,
+  makeServing,
+  prepare,
+  type AnswerTrace,
+  type PipelineDeps,
+  type Serving,
+} from './pipeline/run.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
 
@@ -95,7 +108,11 @@ export interface Engine {
   /** Load a new knowledge version (directory, or entries from the database); the old one keeps serving if it is invalid. */
   reload(from?: BankSource): Promise<ReloadResult>;
   /** Internal hooks for evaluation and calibrator training. */
-  readonly internals: { deps: PipelineDeps; serving(): Serving; factsFor(intake: unknown): Promise<ProfileFacts | null> };
+  readonly internals: {
+    deps: PipelineDeps;
+    serving(): Serving;
+    factsFor(intake: unknown): Promise<ProfileFacts | null>;
+  };
 }
 
 export interface EngineAdapters {
@@ -112,7 +129,9 @@ export interface EngineAdapters {
 }
 
 function scopeGeneralConcepts(): Set<string> {
-  const data = parse(readFileSync(join(CLINICAL_DIR, 'guards', 'scope.yaml'), 'utf8')) as { generalConcepts?: string[] };
+  const data = parse(readFileSync(join(CLINICAL_DIR, 'guards', 'scope.yaml'), 'utf8')) as {
+    generalConcepts?: string[];
+  };
   return new Set(data.generalConcepts ?? []);
 }
 
@@ -120,7 +139,10 @@ export function hashIntake(intake: unknown): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(intake)).digest('hex');
 }
 
-export async function createEngine(input: EngineConfigInput = {}, adapters: EngineAdapters = {}): Promise<Engine> {
+export async function createEngine(
+  input: EngineConfigInput = {},
+  adapters: EngineAdapters = {},
+): Promise<Engine> {
   const config = parseEngineConfig(input);
   const vocabulary = getVocabulary();
   let llm: ChatModel | null = adapters.llm ?? null;
@@ -142,8 +164,14 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
     scope: getScopeGuard((id) => vocabulary.has(id)),
     generalConcepts: scopeGeneralConcepts(),
     llm,
-    relevance: adapters.relevance === undefined ? loadRelevanceModel(config.calibration.relevancePath) : adapters.relevance,
-    learnedGuards: adapters.learnedGuards === undefined ? loadLearnedGuards(config.calibration.guardsPath) : adapters.learnedGuards,
+    relevance:
+      adapters.relevance === undefined
+        ? loadRelevanceModel(config.calibration.relevancePath)
+        : adapters.relevance,
+    learnedGuards:
+      adapters.learnedGuards === undefined
+        ? loadLearnedGuards(config.calibration.guardsPath)
+        : adapters.learnedGuards,
   };
   const calibrator = adapters.calibrator ?? loadCalibrator(config.calibration.modelPath);
 
@@ -179,7 +207,10 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
   const factsFor = async (intake: unknown): Promise<ProfileFacts | null> =>
     intake === undefined || intake === null ? null : profileFacts(await profileOf(intake));
 
-  const audit = async (record: Omit<AnswerAuditRecord, 'config'>, sink: AuditSink | undefined): Promise<void> => {
+  const audit = async (
+    record: Omit<AnswerAuditRecord, 'config'>,
+    sink: AuditSink | undefined,
+  ): Promise<void> => {
     const to = sink ?? adapters.audit; // a per-call sink (the requesting tenant's chain) wins
     if (to) await to.append({ ...record, config });
   };
@@ -189,18 +220,21 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
     const facts = await factsFor(opts.profile);
     const prepared = prepare({ question, facts }, s, deps);
     const answer = await finish(prepared, s, deps, calibrator, opts.signal);
-    await audit({
-      kind: 'ask',
-      question,
-      profileHash: opts.profile === undefined ? null : hashIntake(opts.profile),
-      knowledgeVersion: s.snapshot.version,
-      status: answer.status,
-      citations: answer.citations.map((c) => c.id),
-      confidence: answer.confidence,
-      path: answer.path ?? null,
-      timings: answer.timings,
-      trace: prepared.trace,
-    }, opts.audit);
+    await audit(
+      {
+        kind: 'ask',
+        question,
+        profileHash: opts.profile === undefined ? null : hashIntake(opts.profile),
+        knowledgeVersion: s.snapshot.version,
+        status: answer.status,
+        citations: answer.citations.map((c) => c.id),
+        confidence: answer.confidence,
+        path: answer.path ?? null,
+        timings: answer.timings,
+        trace: prepared.trace,
+      },
+      opts.audit,
+    );
     return { answer, trace: prepared.trace };
   };
 
@@ -214,18 +248,21 @@ export async function createEngine(input: EngineConfigInput = {}, adapters: Engi
       const s = currentServing();
       const profile = await profileOf(intake);
       const recs = recommendFor(profile, profileFacts(profile), s, deps);
-      await audit({
-        kind: 'recommend',
-        question: null,
-        profileHash: hashIntake(intake),
-        knowledgeVersion: s.snapshot.version,
-        status: 'recommendations',
-        citations: recs.recommendations.flatMap((r) => r.citations.map((c) => c.id)),
-        confidence: null,
-        path: 'extractive',
-        timings: recs.timings,
-        trace: null,
-      }, opts.audit);
+      await audit(
+        {
+          kind: 'recommend',
+          question: null,
+          profileHash: hashIntake(intake),
+          knowledgeVersion: s.snapshot.version,
+          status: 'recommendations',
+          citations: recs.recommendations.flatMap((r) => r.citations.map((c) => c.id)),
+          confidence: null,
+          path: 'extractive',
+          timings: recs.timings,
+          trace: null,
+        },
+        opts.audit,
+      );
       return recs;
     },
     knowledge: () => currentServing().snapshot,

@@ -10,7 +10,15 @@
  * const answer = await engine.ask('Is IUI with stimulation or IVF better for us?', { profile: intake }); // §6
  */
 export { createEngine, hashIntake } from './engine.js';
-export type { Engine, EngineAdapters, AskOptions, Recommendations, RecommendationItem, AuditSink, AnswerAuditRecord } from './engine.js';
+export type {
+  Engine,
+  EngineAdapters,
+  AskOptions,
+  Recommendations,
+  RecommendationItem,
+  AuditSink,
+  AnswerAuditRecord,
+} from './engine.js';
 export { parseEngineConfig, configFromEnv } from './config/index.js';
 export type { EngineConfig, EngineConfigInput } from './config/index.js';
 export { normalizeLabReport, toFhirBundle } from './pipeline/normalize/index.js';

@@ -22,4 +22,5 @@ export const CLINICAL_DIR = join(PROJECT_ROOT, 'clinical');
 export const KNOWLEDGE_DIR = join(PROJECT_ROOT, 'knowledge');
 export const MODELS_DIR = join(PROJECT_ROOT, 'models');
 /** Public benchmark data shared by the workplace; read from here, never committed. */
-export const SHARED_DATA_DIR = process.env.FERTILITY_SHARED_DATA ?? join(PROJECT_ROOT, '..', 'shared', 'data');
+export const SHARED_DATA_DIR =
+  process.env.FERTILITY_SHARED_DATA ?? join(PROJECT_ROOT, '..', 'shared', 'data');

@@ -81,7 +81,8 @@ export function drawChart(spec: ChartSpec): Canvas {
         c.line(tx(a[0]), ty(a[1]), tx(b[0]), ty(b[1]), s.color, 3, s.style === 'dashed' ? 8 : 0);
       }
     }
-    if (s.style === 'points' || s.style === 'line+points') for (const [x, y] of s.points) c.circle(tx(x), ty(y), 5, s.color);
+    if (s.style === 'points' || s.style === 'line+points')
+      for (const [x, y] of s.points) c.circle(tx(x), ty(y), 5, s.color);
   }
   // Legend, top-left inside the plot area.
   spec.series.forEach((s, i) => {

@@ -15,7 +15,13 @@ export class Canvas {
   private readonly px: Uint8Array;
 
   constructor(width: number, height: number, background: Rgb = [255, 255, 255]) {
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width * height > 16_000_000) {
+    if (
+      !Number.isInteger(width) ||
+      !Number.isInteger(height) ||
+      width <= 0 ||
+      height <= 0 ||
+      width * height > 16_000_000
+    ) {
       throw new Error(`canvas size must be positive integers up to 16 megapixels, got ${width}×${height}`);
     }
     this.width = width;
@@ -38,7 +44,8 @@ export class Canvas {
 
   rect(x: number, y: number, w: number, h: number, c: Rgb): void {
     for (let j = Math.max(0, Math.round(y)); j < Math.min(this.height, Math.round(y + h)); j++) {
-      for (let i = Math.max(0, Math.round(x)); i < Math.min(this.width, Math.round(x + w)); i++) this.set(i, j, c);
+      for (let i = Math.max(0, Math.round(x)); i < Math.min(this.width, Math.round(x + w)); i++)
+        this.set(i, j, c);
     }
   }
 
@@ -58,7 +65,8 @@ export class Canvas {
 
   circle(cx: number, cy: number, radius: number, c: Rgb): void {
     for (let y = -radius; y <= radius; y++) {
-      for (let x = -radius; x <= radius; x++) if (x * x + y * y <= radius * radius) this.set(cx + x, cy + y, c);
+      for (let x = -radius; x <= radius; x++)
+        if (x * x + y * y <= radius * radius) this.set(cx + x, cy + y, c);
     }
   }
 
@@ -99,7 +107,10 @@ export class Canvas {
     const raw = Buffer.alloc((this.width * 3 + 1) * this.height);
     for (let y = 0; y < this.height; y++) {
       raw[y * (this.width * 3 + 1)] = 0; // filter: none
-      Buffer.from(this.px.buffer, this.px.byteOffset + y * this.width * 3, this.width * 3).copy(raw, y * (this.width * 3 + 1) + 1);
+      Buffer.from(this.px.buffer, this.px.byteOffset + y * this.width * 3, this.width * 3).copy(
+        raw,
+        y * (this.width * 3 + 1) + 1,
+      );
     }
     const ihdr = Buffer.alloc(13);
     ihdr.writeUInt32BE(this.width, 0);

@@ -37,7 +37,12 @@ export const EngineConfigSchema = z.strictObject({
       /** Weight of terminology synonyms added to the lexical query for the question's concepts. */
       conceptExpansionWeight: z.number().min(0).max(5).default(0.35),
     })
-    .default({ candidates: 40, rrfK: 10, weights: { lexical: 1, concept: 0.25, dense: 0, profile: 0.5 }, conceptExpansionWeight: 0.35 }),
+    .default({
+      candidates: 40,
+      rrfK: 10,
+      weights: { lexical: 1, concept: 0.25, dense: 0, profile: 0.5 },
+      conceptExpansionWeight: 0.35,
+    }),
   rerank: z
     .strictObject({
       /** Multipliers on the fused retrieval score by applicability to the profile. */
@@ -121,7 +126,8 @@ export function parseEngineConfig(input: unknown = {}): EngineConfig {
   const r = EngineConfigSchema.safeParse(input ?? {});
   if (!r.success) {
     throw new Error(
-      'invalid engine configuration: ' + r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+      'invalid engine configuration: ' +
+        r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
     );
   }
   return deepFreeze(r.data);
@@ -132,7 +138,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const cfg: EngineConfigInput = {};
   if (env.FERTILITY_KNOWLEDGE_DIR) cfg.knowledgeDir = env.FERTILITY_KNOWLEDGE_DIR;
   if (env.FERTILITY_LLM_BASE_URL && env.FERTILITY_LLM_MODEL) {
-    cfg.synthesis = { mode: 'llm', llm: { baseUrl: env.FERTILITY_LLM_BASE_URL, model: env.FERTILITY_LLM_MODEL } };
+    cfg.synthesis = {
+      mode: 'llm',
+      llm: { baseUrl: env.FERTILITY_LLM_BASE_URL, model: env.FERTILITY_LLM_MODEL },
+    };
   }
   return cfg;
 }

@@ -26,7 +26,11 @@ export interface FactDefinition {
 const partnerFacts = (p: 'female' | 'male'): Record<string, FactDefinition> => ({
   [`${p}.age`]: { type: 'number', unit: 'a', need: `${p} partner's age` },
   [`${p}.bmi`]: { type: 'number', unit: 'kg/m2', need: `${p} partner's height and weight` },
-  [`${p}.smoking`]: { type: 'string', values: ['never', 'former', 'current'], need: `${p} partner's smoking status` },
+  [`${p}.smoking`]: {
+    type: 'string',
+    values: ['never', 'former', 'current'],
+    need: `${p} partner's smoking status`,
+  },
   [`${p}.alcoholUnitsPerWeek`]: { type: 'number', need: `${p} partner's alcohol intake (units per week)` },
   [`${p}.caffeineMgPerDay`]: { type: 'number', need: `${p} partner's caffeine intake (mg per day)` },
   [`${p}.exerciseMinutesPerWeek`]: { type: 'number', need: `${p} partner's exercise (minutes per week)` },
@@ -53,7 +57,10 @@ export const CLASSIFICATION_IDS = [
 export type ClassificationId = (typeof CLASSIFICATION_IDS)[number];
 
 const classificationFacts: Record<string, FactDefinition> = Object.fromEntries(
-  CLASSIFICATION_IDS.map((id) => [`class.${id}`, { type: 'string', need: `the data for the ${id} classification` }]),
+  CLASSIFICATION_IDS.map((id) => [
+    `class.${id}`,
+    { type: 'string', need: `the data for the ${id} classification` },
+  ]),
 );
 
 export const FACTS: Readonly<Record<string, FactDefinition>> = {
@@ -73,11 +80,20 @@ export const FACTS: Readonly<Record<string, FactDefinition>> = {
   'female.history.ectopic': { type: 'number', need: 'number of previous ectopic pregnancies' },
   'female.history.endometriosis': { type: 'boolean', need: 'whether endometriosis has been diagnosed' },
   'female.history.pcosDiagnosed': { type: 'boolean', need: 'whether PCOS has been diagnosed' },
-  'female.history.hyperandrogenism': { type: 'boolean', need: 'clinical signs of hyperandrogenism (hirsutism, acne)' },
+  'female.history.hyperandrogenism': {
+    type: 'boolean',
+    need: 'clinical signs of hyperandrogenism (hirsutism, acne)',
+  },
   'female.treatments.iui.cycles': { type: 'number', need: 'number of previous IUI cycles' },
-  'female.treatments.iui.stimulatedCycles': { type: 'number', need: 'number of previous stimulated IUI cycles' },
+  'female.treatments.iui.stimulatedCycles': {
+    type: 'number',
+    need: 'number of previous stimulated IUI cycles',
+  },
   'female.treatments.ivf.cycles': { type: 'number', need: 'number of previous IVF/ICSI cycles' },
-  'female.treatments.ivf.minOocytesRetrieved': { type: 'number', need: 'oocytes retrieved in previous IVF cycles' },
+  'female.treatments.ivf.minOocytesRetrieved': {
+    type: 'number',
+    need: 'oocytes retrieved in previous IVF cycles',
+  },
   'female.treatments.any': { type: 'boolean', need: 'previous fertility treatment history' },
   ...classificationFacts,
 };

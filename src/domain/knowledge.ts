@@ -53,12 +53,18 @@ export const KnowledgeEntrySchema = z.strictObject({
   direction: z.enum(['do', 'do-not', 'consider', 'neutral']).default('neutral'),
   source: SourceSchema,
   /** Date of the source's literature search cut-off, when the source states it (YYYY-MM-DD or YYYY-MM). */
-  evidenceCutoff: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/).optional(),
+  evidenceCutoff: z
+    .string()
+    .regex(/^\d{4}-\d{2}(-\d{2})?$/)
+    .optional(),
   status: EntryStatusSchema,
   supersedes: z.array(z.string()).default([]),
   reviewBy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   reviewedBy: z.string().min(3),
-  language: z.string().regex(/^[a-z]{2}$/).default('en'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .default('en'),
   verifiedFrom: z.array(VerifiedFromSchema).min(1),
 });
 export type KnowledgeEntry = z.infer<typeof KnowledgeEntrySchema>;

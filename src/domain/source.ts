@@ -25,7 +25,10 @@ export const SourceSchema = z.object({
   year: z.number().int().min(1950).max(2100),
   section: z.string().min(1),
   url: z.string().url().optional(),
-  doi: z.string().regex(/^10\.\d{4,9}\/\S+$/, 'a DOI looks like 10.xxxx/…').optional(),
+  doi: z
+    .string()
+    .regex(/^10\.\d{4,9}\/\S+$/, 'a DOI looks like 10.xxxx/…')
+    .optional(),
   strength: z.string().optional(),
   certainty: z.string().optional(),
 });

@@ -109,7 +109,15 @@ export function recommendFor(
     const citations = [citation];
     if (others.length > 0) {
       others.forEach((o, k) =>
-        citations.push({ n: k + 2, id: `kb:${o.id}`, title: o.title, excerpt: o.statement, source: o.source, appliesBecause: [], applicability: 'met' }),
+        citations.push({
+          n: k + 2,
+          id: `kb:${o.id}`,
+          title: o.title,
+          excerpt: o.statement,
+          source: o.source,
+          appliesBecause: [],
+          applicability: 'met',
+        }),
       );
       statements.push({
         text: `Other sources point the other way on this (${others.map((o) => `${o.source.body} ${o.source.year}`).join(', ')}); discuss it with your clinician.`,

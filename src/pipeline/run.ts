@@ -18,7 +18,13 @@ import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
 import { quantityAsked } from './understand/quantity.js';
-import { pairFeatures, quantityGiven, type PairFeatureName, type QuestionContext, type RelevanceModel } from './rerank/relevance.js';
+import {
+  pairFeatures,
+  quantityGiven,
+  type PairFeatureName,
+  type QuestionContext,
+  type RelevanceModel,
+} from './rerank/relevance.js';
 import { numbersIn } from './synthesize/claims.js';
 
 /** Candidates the learned re-ranker scores when no model says otherwise. */
@@ -132,12 +138,16 @@ export interface PreparedAnswer {
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function validateQuestion(question: unknown, max: number): string {
-  if (typeof question !== 'string') throw new IssueError([issue('input-invalid', 'question must be a string', { path: 'question' })]);
+  if (typeof question !== 'string')
+    throw new IssueError([issue('input-invalid', 'question must be a string', { path: 'question' })]);
   const q = question.trim();
-  if (q.length === 0) throw new IssueError([issue('question-empty', 'the question is empty', { path: 'question' })]);
+  if (q.length === 0)
+    throw new IssueError([issue('question-empty', 'the question is empty', { path: 'question' })]);
   if (q.length > max) {
     throw new IssueError([
-      issue('question-too-long', `the question has ${q.length} characters; the limit is ${max}`, { path: 'question' }),
+      issue('question-too-long', `the question has ${q.length} characters; the limit is ${max}`, {
+        path: 'question',
+      }),
     ]);
   }
   return q;
@@ -206,13 +216,19 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   // 1. Urgent signs first, on the question as asked (removing injected sentences must not hide symptoms).
   const questionTerms = serving.index.terms(understood.searchText);
   const gs = guardSignals(question, understood, questionTerms, input.facts !== null, serving, deps);
-  trace.guards = { pUrgent: gs.pUrgent === null ? null : round(gs.pUrgent), pInScope: gs.pInScope === null ? null : round(gs.pInScope), version: deps.learnedGuards?.version ?? null };
+  trace.guards = {
+    pUrgent: gs.pUrgent === null ? null : round(gs.pUrgent),
+    pInScope: gs.pInScope === null ? null : round(gs.pInScope),
+    version: deps.learnedGuards?.version ?? null,
+  };
   const urgent = gs.urgent;
   lap('guardMs');
   if (urgent) {
     trace.urgentRule = urgent.rule;
     const related = new Set([urgent.concept, ...deps.vocabulary.descendants(urgent.concept)]);
-    const signs = serving.warningSigns.filter((e) => urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c)));
+    const signs = serving.warningSigns.filter(
+      (e) => urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c)),
+    );
     const citations: Citation[] = signs.slice(0, 3).map((e, i) => ({
       n: i + 1,
       id: `kb:${e.id}`,
@@ -225,8 +241,22 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       { text: urgent.message, citations: citations.map((c) => c.n), role: 'safety' },
       ...citations.map((c) => ({ text: c.excerpt, citations: [c.n], role: 'evidence' as const })),
     ];
-    const text = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim()).join(' ');
-    return { understood, final: guardAnswer('urgent', text, statements, citations, serving, understood.language), evidence: [], ranked: [], hasProfile: input.facts !== null, sideOf: new Map(), pairs: [], features: null, trace, timings, started };
+    const text = statements
+      .map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim())
+      .join(' ');
+    return {
+      understood,
+      final: guardAnswer('urgent', text, statements, citations, serving, understood.language),
+      evidence: [],
+      ranked: [],
+      hasProfile: input.facts !== null,
+      sideOf: new Map(),
+      pairs: [],
+      features: null,
+      trace,
+      timings,
+      started,
+    };
   }
 
   // 2. Scope.
@@ -236,7 +266,19 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
       'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
-    return { understood, final: guardAnswer('out-of-scope', text, [], [], serving, understood.language), evidence: [], ranked: [], hasProfile: input.facts !== null, sideOf: new Map(), pairs: [], features: null, trace, timings, started };
+    return {
+      understood,
+      final: guardAnswer('out-of-scope', text, [], [], serving, understood.language),
+      evidence: [],
+      ranked: [],
+      hasProfile: input.facts !== null,
+      sideOf: new Map(),
+      pairs: [],
+      features: null,
+      trace,
+      timings,
+      started,
+    };
   }
 
   // 3. Retrieve, rerank, pack.
@@ -263,12 +305,18 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   // 4. Question context, learned relevance of the top candidates, packing.
   const english = understood.language === 'en';
   // Question words the bank and terminology never use, and how specific each is in everyday English.
-  const novel = understood.tokens.filter((w) => w.length > 2 && !/^\d+$/.test(w) && !serving.index.knowsWord(w));
+  const novel = understood.tokens.filter(
+    (w) => w.length > 2 && !/^\d+$/.test(w) && !serving.index.knowsWord(w),
+  );
   const novelWords = english ? novel.reduce((sum, w) => sum + specificity(w), 0) : 0;
   const nonWord = english && novel.some((w) => w.length >= 5 && englishTier(w) === null);
-  const novelTerms = new Set(serving.index.terms(novel.filter((w) => !english || specificity(w) > 0).join(' ')));
+  const novelTerms = new Set(
+    serving.index.terms(novel.filter((w) => !english || specificity(w) > 0).join(' ')),
+  );
   // Everyday words the bank does not use ("worried", "officially") say nothing about coverage.
-  const salient = [...new Set(questionTerms)].filter((t) => serving.index.vocabularyTerms.has(t) || novelTerms.has(t));
+  const salient = [...new Set(questionTerms)].filter(
+    (t) => serving.index.vocabularyTerms.has(t) || novelTerms.has(t),
+  );
   let rarest: string | null = null;
   let rarestIdf = -1;
   for (const t of salient) {
@@ -283,14 +331,19 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     idf: (t) => serving.index.idf(t),
     bankHasTerm: (t) => serving.index.vocabularyTerms.has(t),
     rarest,
-    years: numbersIn(understood.text).filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
+    years: numbersIn(understood.text).filter(
+      (v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100,
+    ),
     quantity: quantityAsked(understood.tokens.join(' ')),
     questionNumbers: new Set(numbersIn(understood.text)),
     english,
     novelWords,
     nonWord,
     concepts,
-    covers: (ec, qcpt) => ec === qcpt || deps.vocabulary.ancestors(ec).includes(qcpt) || deps.vocabulary.ancestors(qcpt).includes(ec),
+    covers: (ec, qcpt) =>
+      ec === qcpt ||
+      deps.vocabulary.ancestors(ec).includes(qcpt) ||
+      deps.vocabulary.ancestors(qcpt).includes(ec),
     termsOfText: (text) => serving.index.terms(text),
     numbersOf: (key) => serving.index.numbersOf(key),
     sentencesOf: (key) => serving.index.sentencesOf(key),
@@ -304,7 +357,10 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   };
   const scorePair = (e: Evidence): Record<PairFeatureName, number> => {
     const c = bySignal.get(e.key)!;
-    const features = pairFeatures(qc, e, c, norms, { text: serving.index.termsOf(e.key), focus: serving.index.focusTermsOf(e.key) });
+    const features = pairFeatures(qc, e, c, norms, {
+      text: serving.index.termsOf(e.key),
+      focus: serving.index.focusTermsOf(e.key),
+    });
     if (deps.relevance) e.scores.relevance = deps.relevance.probability(features);
     return features;
   };
@@ -340,7 +396,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   if (understood.comparison) {
     const picks: Evidence[][] = understood.comparison.sides.map((side) => {
       const primary = side[0]!;
-      const about = (e: Evidence): boolean => e.concepts.some((c) => c === primary || deps.vocabulary.ancestors(c).includes(primary));
+      const about = (e: Evidence): boolean =>
+        e.concepts.some((c) => c === primary || deps.vocabulary.ancestors(c).includes(primary));
       // Warning signs are not an option's evidence (they are cited when someone describes them).
       return ordered
         .filter((e) => about(e) && e.kind !== 'warning-sign' && e.applicability.truth !== 'not-met')
@@ -386,7 +443,19 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   });
   trace.features = features;
   lap('featuresMs');
-  return { understood, final: null, evidence: packed, ranked: ordered.map((e) => e.key), hasProfile: input.facts !== null, sideOf, pairs, features, trace, timings, started };
+  return {
+    understood,
+    final: null,
+    evidence: packed,
+    ranked: ordered.map((e) => e.key),
+    hasProfile: input.facts !== null,
+    sideOf,
+    pairs,
+    features,
+    trace,
+    timings,
+    started,
+  };
 }
 
 export interface GuardSignals {
@@ -414,7 +483,11 @@ export function guardSignals(
 ): GuardSignals {
   const rule = deps.urgent.check(question, understood.language);
   const sig = deps.urgent.signals(question);
-  const urgentDense = { ruleUrgent: rule ? 1 : 0, partialGroups: sig.partialGroups, presentCue: sig.presentCue ? 1 : 0 };
+  const urgentDense = {
+    ruleUrgent: rule ? 1 : 0,
+    partialGroups: sig.partialGroups,
+    presentCue: sig.presentCue ? 1 : 0,
+  };
   const scope = deps.scope.check(understood, hasProfile, serving.index.coverage(questionTerms));
   const scopeDense = {
     specificTerms: Math.min(3, scope.counts.specificTerms),
@@ -429,7 +502,9 @@ export function guardSignals(
   const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;
   const pInScope = lg ? lg.pInScope(question, scopeDense) : null;
   let urgent = rule;
-  if (lg) urgent = pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
+  if (lg)
+    urgent =
+      pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
   const inScope = lg ? pInScope! >= lg.scopeThreshold : scope.inScope;
   return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
 }
@@ -460,7 +535,11 @@ function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
   return keys;
 }
 
-function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number): NonNullable<Answer['abstention']> {
+function abstention(
+  p: PreparedAnswer,
+  deps: PipelineDeps,
+  probability: number,
+): NonNullable<Answer['abstention']> {
   const f = p.features!;
   const lookedFor = p.understood.concepts.map((c) => deps.vocabulary.label(c));
   const found = p.evidence.slice(0, 3).map((e) => e.title);
@@ -468,13 +547,22 @@ function abstention(p: PreparedAnswer, deps: PipelineDeps, probability: number):
   const parts: string[] = [];
   if (p.evidence.length === 0) parts.push('no entry of the knowledge bank matches this question');
   else {
-    if (f.nonWordEn) parts.push('the question names something (a product or drug name?) that the knowledge bank never mentions');
-    else if (f.novelWordsEn >= 1) parts.push('the question is about something the knowledge bank never mentions');
-    if (f.conceptsAbsentFromBank > 0) parts.push('no entry of the knowledge bank is about one of the topics of the question');
-    if (f.unmatchedYears > 0) parts.push('the question names a year (a guideline edition or study) that none of the closest entries has');
+    if (f.nonWordEn)
+      parts.push(
+        'the question names something (a product or drug name?) that the knowledge bank never mentions',
+      );
+    else if (f.novelWordsEn >= 1)
+      parts.push('the question is about something the knowledge bank never mentions');
+    if (f.conceptsAbsentFromBank > 0)
+      parts.push('no entry of the knowledge bank is about one of the topics of the question');
+    if (f.unmatchedYears > 0)
+      parts.push(
+        'the question names a year (a guideline edition or study) that none of the closest entries has',
+      );
     if (!f.rarestTermCovered) parts.push("the question's most specific term is not in the closest entries");
     if (f.missingQuantity) parts.push('the question asks for a number that the closest entries do not give');
-    if (f.conceptCoverage < 1 && lookedFor.length > 0) parts.push('the closest entries do not cover every topic of the question');
+    if (f.conceptCoverage < 1 && lookedFor.length > 0)
+      parts.push('the closest entries do not cover every topic of the question');
     if (f.conflict) parts.push('the closest sources disagree');
     if (parts.length === 0) parts.push('the closest entries do not answer this question closely enough');
   }
@@ -541,7 +629,10 @@ export async function finish(
     p.trace.llm = { model: r.model, removed: r.removed, fallbackReason: r.ok ? null : r.reason };
     if (r.ok) {
       // Conflicts and applicability notes from the extractive pass stay: they are ours and cited.
-      statements = [...r.statements, ...extractive.statements.filter((x) => x.role === 'conflict' || x.role === 'applicability')];
+      statements = [
+        ...r.statements,
+        ...extractive.statements.filter((x) => x.role === 'conflict' || x.role === 'applicability'),
+      ];
       answerText = statements.map((x) => `${x.text} ${x.citations.map((n) => `[${n}]`).join('')}`).join(' ');
       path = 'llm';
     } else path = 'llm-fallback';

@@ -12,7 +12,7 @@ describe('concept terminology', () => {
 
   it.each([
     ['Should we try IVF now?', 'ivf'],
-    ["Faut-il passer à la FIV ?", 'ivf'],
+    ['Faut-il passer à la FIV ?', 'ivf'],
     ['¿Conviene la fecundación in vitro?', 'ivf'],
     ['Sollen wir eine In-vitro-Fertilisation machen?', 'ivf'],
     ['Devemos fazer fertilização in vitro?', 'ivf'],
@@ -26,11 +26,19 @@ describe('concept terminology', () => {
     ['متلازمة فرط تنبيه المبيض', 'ohss'],
     ['grossesse extra-utérine', 'ectopic-pregnancy'],
   ])('finds the concept in %s', (text, id) => {
-    expect(t.matcher().match(text).map((m) => m.id)).toContain(id);
+    expect(
+      t
+        .matcher()
+        .match(text)
+        .map((m) => m.id),
+    ).toContain(id);
   });
 
   it('prefers the longest phrase', () => {
-    const ids = t.matcher().match('single embryo transfer after a frozen embryo transfer').map((m) => m.id);
+    const ids = t
+      .matcher()
+      .match('single embryo transfer after a frozen embryo transfer')
+      .map((m) => m.id);
     expect(ids).toEqual(['single-embryo-transfer', 'frozen-embryo-transfer']);
   });
 
@@ -51,9 +59,9 @@ describe('concept terminology', () => {
   });
 
   it('rejects a bad file with a message naming the entry', () => {
-    expect(() => parseConcepts('version: 1\nconcepts:\n  - id: x\n    kind: nonsense\n    en: [x]\n')).toThrow(
-      /concepts\.0\.kind/,
-    );
+    expect(() =>
+      parseConcepts('version: 1\nconcepts:\n  - id: x\n    kind: nonsense\n    en: [x]\n'),
+    ).toThrow(/concepts\.0\.kind/);
     expect(() =>
       parseConcepts('version: 1\nconcepts:\n  - id: a\n    kind: topic\n    broader: [zz]\n    en: [a]\n'),
     ).toThrow(/unknown broader concept "zz"/);

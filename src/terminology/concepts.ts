@@ -75,7 +75,8 @@ export function parseConcepts(text: string, origin = 'concepts.yaml'): ConceptTe
     return [...seen];
   };
   const children = new Map<string, string[]>();
-  for (const c of byId.values()) for (const b of c.broader) children.set(b, [...(children.get(b) ?? []), c.id]);
+  for (const c of byId.values())
+    for (const b of c.broader) children.set(b, [...(children.get(b) ?? []), c.id]);
   const descendants = (id: string): string[] => {
     const seen = new Set<string>();
     const stack = [...(children.get(id) ?? [])];

@@ -85,7 +85,11 @@ export class PhraseMatcher {
     if (t.length < 9 || depth > 2 || this.root.next.has(t)) return [t];
     for (let i = t.length - 4; i >= 4; i--) {
       const left = t.slice(0, i);
-      const known = this.root.next.has(left) ? left : left.endsWith('s') && this.root.next.has(left.slice(0, -1)) ? left.slice(0, -1) : null;
+      const known = this.root.next.has(left)
+        ? left
+        : left.endsWith('s') && this.root.next.has(left.slice(0, -1))
+          ? left.slice(0, -1)
+          : null;
       if (known) return [known, ...this.split(t.slice(i), depth + 1)];
     }
     return [t];
@@ -115,7 +119,8 @@ export class PhraseMatcher {
         if (node && node.ids.length > 0) best = { end: j + 1, ids: node.ids };
       }
       if (best) {
-        for (const { id, synonym } of best.ids) out.push({ id, start: origin[i]!, end: origin[best.end - 1]! + 1, synonym });
+        for (const { id, synonym } of best.ids)
+          out.push({ id, start: origin[i]!, end: origin[best.end - 1]! + 1, synonym });
         i = best.end;
       } else {
         i++;

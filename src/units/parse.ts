@@ -189,7 +189,7 @@ function toUcum(folded: string): string | undefined {
   const out: string[] = [];
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
-    let mapped = atom(seg, i > 0);
+    const mapped = atom(seg, i > 0);
     // A count factor glued before a unit in the numerator: "10^6ml" is rare; "x10e6" handled above.
     if (mapped === undefined) return undefined;
     if (i > 0 && mapped === '') return undefined; // "mg/" or "/#"

@@ -57,7 +57,8 @@ export function openAiCompatibleModel(opts: OpenAiCompatibleOptions): ChatModel 
       }
       const choice = (body as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0];
       const text = choice?.message?.content;
-      if (typeof text !== 'string') throw new LlmError('language model response has no choices[0].message.content');
+      if (typeof text !== 'string')
+        throw new LlmError('language model response has no choices[0].message.content');
       const model = (body as { model?: unknown }).model;
       return { text, model: typeof model === 'string' ? model : opts.model };
     },

@@ -23,12 +23,18 @@ async function storeSink(db: string | undefined): Promise<{ sink: AuditSink; clo
   const store: Store = await openStore(db);
   const tenant = await store.ensureTenant(CLI_TENANT);
   return {
-    sink: { append: async (r) => void (await store.appendAudit(tenant.id, { kind: `answer.${r.kind}`, payload: auditPayload(r) })) },
+    sink: {
+      append: async (r) =>
+        void (await store.appendAudit(tenant.id, { kind: `answer.${r.kind}`, payload: auditPayload(r) })),
+    },
     close: () => store.close(),
   };
 }
 
-async function engineWith(audit: boolean, db: string | undefined): Promise<{ engine: Engine; close: () => Promise<void> }> {
+async function engineWith(
+  audit: boolean,
+  db: string | undefined,
+): Promise<{ engine: Engine; close: () => Promise<void> }> {
   const s = audit ? await storeSink(db) : null;
   const engine = await createEngine(configFromEnv(), s ? { audit: s.sink } : {});
   return { engine, close: s ? s.close : async () => undefined };
@@ -36,7 +42,9 @@ async function engineWith(audit: boolean, db: string | undefined): Promise<{ eng
 
 function renderAnswer(a: Answer): string {
   const lines: string[] = [];
-  lines.push(`status: ${a.status}   confidence: ${a.confidence}   knowledge: ${a.kb.version.slice(0, 19)}… (${a.kb.entries} entries)`);
+  lines.push(
+    `status: ${a.status}   confidence: ${a.confidence}   knowledge: ${a.kb.version.slice(0, 19)}… (${a.kb.entries} entries)`,
+  );
   lines.push('');
   lines.push(a.answer);
   if (a.abstention) {
@@ -47,7 +55,9 @@ function renderAnswer(a: Answer): string {
     lines.push('', 'sources:');
     for (const c of a.citations) {
       const s = c.source;
-      lines.push(`  [${c.n}] ${s.body}, ${s.document} (${s.year}), ${s.section}${s.strength ? ` — ${s.strength}` : ''}`);
+      lines.push(
+        `  [${c.n}] ${s.body}, ${s.document} (${s.year}), ${s.section}${s.strength ? ` — ${s.strength}` : ''}`,
+      );
       lines.push(`      ${s.url ?? (s.doi ? 'https://doi.org/' + s.doi : '')}`);
       if (c.appliesBecause.length) lines.push(`      applies because: ${c.appliesBecause.join('; ')}`);
     }
@@ -55,7 +65,10 @@ function renderAnswer(a: Answer): string {
   return lines.join('\n');
 }
 
-export async function runAsk(question: string, opts: { profile?: string; db?: string; audit: boolean; json?: boolean }): Promise<void> {
+export async function runAsk(
+  question: string,
+  opts: { profile?: string; db?: string; audit: boolean; json?: boolean },
+): Promise<void> {
   const intake = opts.profile ? readJsonFile(opts.profile) : undefined;
   const { engine, close } = await engineWith(opts.audit, opts.db);
   try {
@@ -67,13 +80,22 @@ export async function runAsk(question: string, opts: { profile?: string; db?: st
   }
 }
 
-export async function runRecommend(intakePath: string, opts: { db?: string; audit: boolean; json?: boolean }): Promise<void> {
+export async function runRecommend(
+  intakePath: string,
+  opts: { db?: string; audit: boolean; json?: boolean },
+): Promise<void> {
   const intake = readJsonFile(intakePath);
   const { engine, close } = await engineWith(opts.audit, opts.db);
   try {
     const r = await engine.recommend(intake);
     if (opts.json) {
-      printJson({ recommendations: r.recommendations, applicable: r.applicable, missing: r.missing, kb: r.kb, timings: r.timings });
+      printJson({
+        recommendations: r.recommendations,
+        applicable: r.applicable,
+        missing: r.missing,
+        kb: r.kb,
+        timings: r.timings,
+      });
       return;
     }
     const out: string[] = [
@@ -85,7 +107,8 @@ export async function runRecommend(intakePath: string, opts: { db?: string; audi
       out.push(`${i + 1}. ${x.statements[0]!.text}`);
       out.push(`   [${c.source.body} ${c.source.year}, ${c.source.document}, ${c.source.section}]`);
       out.push(`   applies because: ${x.appliesBecause.join('; ')}`);
-      if (x.conflictsWith) out.push(`   note: ${x.statements.find((s) => s.role === 'conflict')?.text ?? ''}`);
+      if (x.conflictsWith)
+        out.push(`   note: ${x.statements.find((s) => s.role === 'conflict')?.text ?? ''}`);
     });
     if (r.missing.length) {
       out.push('', 'data that would allow more specific advice:');
@@ -99,8 +122,14 @@ export async function runRecommend(intakePath: string, opts: { db?: string; audi
 
 const resolvePath = (p: string): string => (isAbsolute(p) ? p : join(process.cwd(), p));
 
-export async function runEvalAnswers(opts: { split: string; questions?: string; png: string; json?: boolean }): Promise<void> {
-  if (opts.split !== 'heldout' && opts.split !== 'fit') throw new CliError(`--split must be heldout or fit, got "${opts.split}"`);
+export async function runEvalAnswers(opts: {
+  split: string;
+  questions?: string;
+  png: string;
+  json?: boolean;
+}): Promise<void> {
+  if (opts.split !== 'heldout' && opts.split !== 'fit')
+    throw new CliError(`--split must be heldout or fit, got "${opts.split}"`);
   const { loadQuestionSet } = await import('../../../eval/questions-set.js');
   const { evaluateAnswers, writeReliabilityDiagram } = await import('../../../eval/answers.js');
   const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
@@ -117,7 +146,10 @@ export async function runEvalAnswers(opts: { split: string; questions?: string; 
     `${report.questions} ${report.split} questions, knowledge ${report.knowledgeVersion.slice(0, 19)}…`,
     '',
     'category        n    right   status right',
-    ...Object.entries(report.byCategory).map(([c, v]) => `${c.padEnd(14)} ${String(v.n).padStart(3)}  ${pct(v.accuracy).padStart(7)}  ${pct(v.statusAccuracy).padStart(7)}`),
+    ...Object.entries(report.byCategory).map(
+      ([c, v]) =>
+        `${c.padEnd(14)} ${String(v.n).padStart(3)}  ${pct(v.accuracy).padStart(7)}  ${pct(v.statusAccuracy).padStart(7)}`,
+    ),
     '',
     `out-of-scope and urgent handled:      ${pct(report.targets.outOfScopeAndUrgent)}`,
     `unanswerable abstained:               ${pct(report.targets.unanswerableAbstained)}`,
@@ -129,8 +161,13 @@ export async function runEvalAnswers(opts: { split: string; questions?: string; 
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export async function runEvalQuestions(opts: { split: string; questions?: string; json?: boolean }): Promise<void> {
-  if (!['all', 'fit', 'heldout'].includes(opts.split)) throw new CliError(`--split must be all, fit or heldout, got "${opts.split}"`);
+export async function runEvalQuestions(opts: {
+  split: string;
+  questions?: string;
+  json?: boolean;
+}): Promise<void> {
+  if (!['all', 'fit', 'heldout'].includes(opts.split))
+    throw new CliError(`--split must be all, fit or heldout, got "${opts.split}"`);
   const { loadQuestionSet } = await import('../../../eval/questions-set.js');
   const { evaluateRetrieval } = await import('../../../eval/answers.js');
   const set = loadQuestionSet(opts.questions ? resolvePath(opts.questions) : undefined);
@@ -139,7 +176,10 @@ export async function runEvalQuestions(opts: { split: string; questions?: string
   if (opts.json) return printJson(r);
   const lines = [
     `${r.questions} answerable questions (${r.split}): Recall@5 ${r['recall@5'].toFixed(3)}, nDCG@10 ${r['ndcg@10'].toFixed(3)}`,
-    ...Object.entries(r.byLanguage).map(([l, v]) => `  ${l}: n=${v.n}  Recall@5 ${v['recall@5'].toFixed(3)}  nDCG@10 ${v['ndcg@10'].toFixed(3)}`),
+    ...Object.entries(r.byLanguage).map(
+      ([l, v]) =>
+        `  ${l}: n=${v.n}  Recall@5 ${v['recall@5'].toFixed(3)}  nDCG@10 ${v['ndcg@10'].toFixed(3)}`,
+    ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -150,7 +190,11 @@ async function trainingSet(questions: string | undefined) {
   return loadQuestionSet(questions ? resolvePath(questions) : undefined, trainingQuestionFiles());
 }
 
-export async function runTrainGuards(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
+export async function runTrainGuards(opts: {
+  questions?: string;
+  out?: string;
+  json?: boolean;
+}): Promise<void> {
   const { trainGuards } = await import('../../../eval/guards-train.js');
   const set = await trainingSet(opts.questions);
   const engine = await createEngine(configFromEnv(), {
@@ -163,10 +207,16 @@ export async function runTrainGuards(opts: { questions?: string; out?: string; j
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(artifact) + '\n');
   if (opts.json) return printJson({ path: out, version: artifact.version, fit: artifact.fit });
-  process.stdout.write(`wrote ${out}\n  version ${artifact.version}; out of fold: ${JSON.stringify(artifact.fit)}\n`);
+  process.stdout.write(
+    `wrote ${out}\n  version ${artifact.version}; out of fold: ${JSON.stringify(artifact.fit)}\n`,
+  );
 }
 
-export async function runTrainReranker(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
+export async function runTrainReranker(opts: {
+  questions?: string;
+  out?: string;
+  json?: boolean;
+}): Promise<void> {
   const { trainReranker } = await import('../../../eval/answers.js');
   const set = await trainingSet(opts.questions);
   const engine = await createEngine(configFromEnv(), {
@@ -184,7 +234,11 @@ export async function runTrainReranker(opts: { questions?: string; out?: string;
   );
 }
 
-export async function runTrainCalibrator(opts: { questions?: string; out?: string; json?: boolean }): Promise<void> {
+export async function runTrainCalibrator(opts: {
+  questions?: string;
+  out?: string;
+  json?: boolean;
+}): Promise<void> {
   const { trainCalibrator } = await import('../../../eval/answers.js');
   const set = await trainingSet(opts.questions);
   // Training needs the pipeline up to the features only; the calibrator being trained is not used.

@@ -29,7 +29,9 @@ export function readInput(path: string, maxBytes = 50 * 1024 * 1024): Buffer {
     throw new CliError(`${path}: cannot read (${code ?? String(e)})`);
   }
   if (buf.length > maxBytes) {
-    throw new IssueError([issue('input-too-large', `${path}: ${buf.length} bytes exceeds the limit of ${maxBytes}`)]);
+    throw new IssueError([
+      issue('input-too-large', `${path}: ${buf.length} bytes exceeds the limit of ${maxBytes}`),
+    ]);
   }
   return buf;
 }

@@ -128,8 +128,9 @@ describe('importDocument: refusals', () => {
     expect(r.issues[0]!.message).toContain('--section');
     expect(r.issues[0]!.message).toContain('--url or --doi');
     for (const drop of ['body', 'document', 'year', 'section'] as const) {
-      const partial = { ...SRC };
-      delete partial[drop];
+      const partial: Record<string, unknown> = Object.fromEntries(
+        Object.entries(SRC).filter(([k]) => k !== drop),
+      );
       const rr = await importDocument(md, partial, { fileName: 'x.md' });
       expect(!rr.ok && rr.issues[0]!.message).toContain(`--${drop}`);
     }

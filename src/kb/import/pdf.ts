@@ -17,6 +17,7 @@
  *
  * Tables are not reconstructed from PDF (their cells become paragraph text in reading order).
  */
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { issue, type Issue } from '../../domain/issues.js';
 import { squash, type Block, type ReadDocument } from './blocks.js';
 import { recommendationNumber } from '../chunk.js';
@@ -41,9 +42,11 @@ export interface PdfTextLine {
   text: string;
 }
 
+type PdfJs = typeof PdfJsModule;
+
 /** Read a PDF's text layer into blocks; an unreadable or text-less PDF is an issue, not a throw. */
 export async function readPdfDocument(bytes: Uint8Array): Promise<{ doc: ReadDocument } | { issue: Issue }> {
-  let pdfjs: typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+  let pdfjs: PdfJs;
   try {
     pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   } catch (e) {

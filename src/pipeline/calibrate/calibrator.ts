@@ -18,7 +18,6 @@ import { z } from 'zod';
 import { TextClassifier, TextClassifierModelSchema } from '../guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from './features.js';
 
-
 export const CalibratorArtifactSchema = z.strictObject({
   kind: z.literal('confidence-calibrator'),
   version: z.string().min(1),
@@ -26,7 +25,11 @@ export const CalibratorArtifactSchema = z.strictObject({
   trainingData: z.strictObject({ path: z.string(), sha256: z.string(), questions: z.number().int() }),
   knowledgeVersion: z.string(),
   /** Standardisation of the features (training mean and deviation). */
-  scaling: z.strictObject({ features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }),
+  scaling: z.strictObject({
+    features: z.array(z.string()),
+    mean: z.array(z.number()),
+    std: z.array(z.number()),
+  }),
   scorer: TextClassifierModelSchema,
   /** p = 1 / (1 + exp(−(a · logit(score) + b))), fitted out of fold. */
   platt: z.strictObject({ a: z.number(), b: z.number() }),
@@ -44,7 +47,8 @@ export interface Calibrator {
 }
 
 const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
-export const platt = (score: number, a: number, b: number): number => 1 / (1 + Math.exp(-(a * logit(score) + b)));
+export const platt = (score: number, a: number, b: number): number =>
+  1 / (1 + Math.exp(-(a * logit(score) + b)));
 
 export function calibratorFrom(a: CalibratorArtifact): Calibrator {
   const expected = FEATURE_NAMES.join(',');
@@ -75,11 +79,15 @@ export function loadCalibrator(path: string): Calibrator {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read the confidence calibrator at ${path} (${(e as Error).message}); run "fertility train calibrator"`);
+    throw new Error(
+      `cannot read the confidence calibrator at ${path} (${(e as Error).message}); run "fertility train calibrator"`,
+    );
   }
   const r = CalibratorArtifactSchema.safeParse(raw);
   if (!r.success) {
-    throw new Error(`${path}: not a confidence calibrator artifact: ${r.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`);
+    throw new Error(
+      `${path}: not a confidence calibrator artifact: ${r.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`,
+    );
   }
   return calibratorFrom(r.data);
 }

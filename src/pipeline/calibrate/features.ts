@@ -121,7 +121,9 @@ export function computeFeatures(x: FeatureInputs): Features {
   const terms = [...new Set(x.questionTerms)].filter((t) => x.bankHasTerm(t) || x.novelTerms.has(t));
   const inAny = (t: string): boolean => x.evidenceTerms.some((s) => s.has(t));
   const termCoverage = weightedCoverage(terms, inAny, x);
-  const topTermCoverage = x.evidenceTerms[0] ? weightedCoverage(terms, (t) => x.evidenceTerms[0]!.has(t), x) : 0;
+  const topTermCoverage = x.evidenceTerms[0]
+    ? weightedCoverage(terms, (t) => x.evidenceTerms[0]!.has(t), x)
+    : 0;
   // The most specific term: an unknown one if any (the bank cannot cover it), else the highest IDF.
   let rarest: string | null = null;
   let rarestIdf = -1;

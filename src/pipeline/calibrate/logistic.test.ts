@@ -24,17 +24,31 @@ describe('logistic regression', () => {
   it('is monotone in a positively related feature and stays in (0,1)', () => {
     const m = fitLogistic(['x'], [[0], [1], [2], [3]], [0, 0, 1, 1], { l2: 1 });
     fc.assert(
-      fc.property(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), (a, d) => {
-        const p = predictLogistic(m, [a]);
-        expect(p).toBeGreaterThanOrEqual(0);
-        expect(p).toBeLessThanOrEqual(1);
-        expect(predictLogistic(m, [a + d])).toBeGreaterThanOrEqual(p);
-      }),
+      fc.property(
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        (a, d) => {
+          const p = predictLogistic(m, [a]);
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(1);
+          expect(predictLogistic(m, [a + d])).toBeGreaterThanOrEqual(p);
+        },
+      ),
     );
   });
 
   it('handles a constant feature and separable data thanks to the ridge', () => {
-    const m = fitLogistic(['c', 'x'], [[1, 0], [1, 1], [1, 2], [1, 3]], [0, 0, 1, 1], { l2: 1 });
+    const m = fitLogistic(
+      ['c', 'x'],
+      [
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+      [0, 0, 1, 1],
+      { l2: 1 },
+    );
     expect(predictLogistic(m, [1, 3])).toBeGreaterThan(0.5);
   });
 

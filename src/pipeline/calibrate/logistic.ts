@@ -25,7 +25,8 @@ function solve(A: number[][], b: number[]): number[] {
     for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
     [M[c], M[p]] = [M[p]!, M[c]!];
     const piv = M[c]![c]!;
-    if (Math.abs(piv) < 1e-12) throw new Error('logistic regression: singular system (a feature is constant or duplicated)');
+    if (Math.abs(piv) < 1e-12)
+      throw new Error('logistic regression: singular system (a feature is constant or duplicated)');
     for (let r = 0; r < n; r++) {
       if (r === c) continue;
       const f = M[r]![c]! / piv;
@@ -41,7 +42,8 @@ export function fitLogistic(
   y: number[],
   opts: { l2: number; iterations?: number } = { l2: 1 },
 ): LogisticModel {
-  if (X.length === 0 || X.length !== y.length) throw new Error('logistic regression: need as many labels as rows, and at least one');
+  if (X.length === 0 || X.length !== y.length)
+    throw new Error('logistic regression: need as many labels as rows, and at least one');
   const d = names.length;
   const mean = names.map((_, j) => X.reduce((s, r) => s + r[j]!, 0) / X.length);
   const std = names.map((_, j) => {

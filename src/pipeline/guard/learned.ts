@@ -16,10 +16,17 @@ import { z } from 'zod';
 import { TextClassifier, TextClassifierModelSchema, type TextClassifierModel } from './text-classifier.js';
 
 /** Dense features of the scope classifier, computed by the pipeline from rule signals. */
-export const SCOPE_DENSE = ['specificTerms', 'strongWords', 'weakWords', 'generalConcepts', 'bankCoverageEn', 'nonEnglish', 'ruleInScope'] as const;
+export const SCOPE_DENSE = [
+  'specificTerms',
+  'strongWords',
+  'weakWords',
+  'generalConcepts',
+  'bankCoverageEn',
+  'nonEnglish',
+  'ruleInScope',
+] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;
-
 
 export const GuardArtifactSchema = z.strictObject({
   kind: z.literal('guard-classifiers'),
@@ -43,7 +50,9 @@ export interface LearnedGuards {
 export function learnedGuardsFrom(a: GuardArtifact): LearnedGuards {
   const check = (m: TextClassifierModel, names: readonly string[], which: string): void => {
     if (m.denseNames.join(',') !== names.join(',')) {
-      throw new Error(`guard classifier ${a.version} (${which}) expects features [${m.denseNames.join(', ')}], the engine computes [${names.join(', ')}]: retrain with "fertility train guards"`);
+      throw new Error(
+        `guard classifier ${a.version} (${which}) expects features [${m.denseNames.join(', ')}], the engine computes [${names.join(', ')}]: retrain with "fertility train guards"`,
+      );
     }
   };
   check(a.urgent.model, URGENT_DENSE, 'urgent');
@@ -54,8 +63,16 @@ export function learnedGuardsFrom(a: GuardArtifact): LearnedGuards {
     version: a.version,
     urgentThreshold: a.urgent.threshold,
     scopeThreshold: a.scope.threshold,
-    pUrgent: (text, d) => u.probability(text, URGENT_DENSE.map((k) => d[k])),
-    pInScope: (text, d) => s.probability(text, SCOPE_DENSE.map((k) => d[k])),
+    pUrgent: (text, d) =>
+      u.probability(
+        text,
+        URGENT_DENSE.map((k) => d[k]),
+      ),
+    pInScope: (text, d) =>
+      s.probability(
+        text,
+        SCOPE_DENSE.map((k) => d[k]),
+      ),
   };
 }
 
@@ -64,9 +81,14 @@ export function loadLearnedGuards(path: string): LearnedGuards {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read the guard classifiers at ${path} (${(e as Error).message}); run "fertility train guards"`);
+    throw new Error(
+      `cannot read the guard classifiers at ${path} (${(e as Error).message}); run "fertility train guards"`,
+    );
   }
   const r = GuardArtifactSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${path}: not a guard-classifiers artifact: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`);
+  if (!r.success)
+    throw new Error(
+      `${path}: not a guard-classifiers artifact: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`,
+    );
   return learnedGuardsFrom(r.data);
 }

@@ -48,7 +48,11 @@ export interface ScopeGuard {
   check(q: UnderstoodQuestion, hasProfile: boolean, bankCoverage: number): ScopeDecision;
 }
 
-export function compileScopeGuard(data: unknown, isKnownTerm: (id: string) => boolean, origin = 'scope.yaml'): ScopeGuard {
+export function compileScopeGuard(
+  data: unknown,
+  isKnownTerm: (id: string) => boolean,
+  origin = 'scope.yaml',
+): ScopeGuard {
   const parsed = ScopeFileSchema.safeParse(data);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -90,12 +94,22 @@ export function compileScopeGuard(data: unknown, isKnownTerm: (id: string) => bo
         coverage: bankCoverage,
         counts,
       });
-      if (specific.length > 0) return out(true, 'names reproductive-health terms of the terminology', specific);
-      if (strongHits.length > 0 && coverage >= t.withStrongTerm) return out(true, 'uses reproductive-health words', strongHits);
-      if ((weakHits.length > 0 || generalHits.length > 0 || hasProfile || strongHits.length > 0) && coverage >= t.withWeakTerm) {
-        return out(true, 'words the knowledge bank uses, in a reproductive context', [...strongHits, ...weakHits, ...generalHits]);
+      if (specific.length > 0)
+        return out(true, 'names reproductive-health terms of the terminology', specific);
+      if (strongHits.length > 0 && coverage >= t.withStrongTerm)
+        return out(true, 'uses reproductive-health words', strongHits);
+      if (
+        (weakHits.length > 0 || generalHits.length > 0 || hasProfile || strongHits.length > 0) &&
+        coverage >= t.withWeakTerm
+      ) {
+        return out(true, 'words the knowledge bank uses, in a reproductive context', [
+          ...strongHits,
+          ...weakHits,
+          ...generalHits,
+        ]);
       }
-      if (english && coverage >= t.alone) return out(true, 'almost every word of the question is in the knowledge bank', []);
+      if (english && coverage >= t.alone)
+        return out(true, 'almost every word of the question is in the knowledge bank', []);
       const about = [...strongHits, ...weakHits, ...generalHits];
       return out(
         false,

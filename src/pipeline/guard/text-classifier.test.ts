@@ -6,10 +6,28 @@ const ex = (text: string, label: 0 | 1): Example => ({ text, dense: [0], label }
 
 describe('text classifier', () => {
   const data = [
-    ...['severe pain and swollen belly after egg collection', 'bleeding heavily with clots now', 'fever since my transfer yesterday', 'je saigne beaucoup', 'dolor fuerte y fiebre'].map((t) => ex(t, 1)),
-    ...['what is AMH', 'how many embryos should be transferred', 'does smoking affect sperm', 'quest-ce que la FIV', 'que es la endometriosis'].map((t) => ex(t, 0)),
+    ...[
+      'severe pain and swollen belly after egg collection',
+      'bleeding heavily with clots now',
+      'fever since my transfer yesterday',
+      'je saigne beaucoup',
+      'dolor fuerte y fiebre',
+    ].map((t) => ex(t, 1)),
+    ...[
+      'what is AMH',
+      'how many embryos should be transferred',
+      'does smoking affect sperm',
+      'quest-ce que la FIV',
+      'que es la endometriosis',
+    ].map((t) => ex(t, 0)),
   ];
-  const model = trainTextClassifier(data, { denseNames: ['x'], l2: 1e-6, epochs: 30, seed: 1, learningRate: 0.5 });
+  const model = trainTextClassifier(data, {
+    denseNames: ['x'],
+    l2: 1e-6,
+    epochs: 30,
+    seed: 1,
+    learningRate: 0.5,
+  });
   const clf = new TextClassifier(model);
 
   it('learns to separate its training examples', () => {
@@ -17,11 +35,19 @@ describe('text classifier', () => {
   });
 
   it('generalises through character n-grams to an unseen inflection', () => {
-    expect(clf.probability('swelling and severe pains after the collection', [0])).toBeGreaterThan(clf.probability('how many embryos', [0]));
+    expect(clf.probability('swelling and severe pains after the collection', [0])).toBeGreaterThan(
+      clf.probability('how many embryos', [0]),
+    );
   });
 
   it('is deterministic for a seed', () => {
-    const again = trainTextClassifier(data, { denseNames: ['x'], l2: 1e-6, epochs: 30, seed: 1, learningRate: 0.5 });
+    const again = trainTextClassifier(data, {
+      denseNames: ['x'],
+      l2: 1e-6,
+      epochs: 30,
+      seed: 1,
+      learningRate: 0.5,
+    });
     expect(again).toEqual(model);
   });
 

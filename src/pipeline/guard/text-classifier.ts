@@ -42,7 +42,8 @@ function computeTextFeatures(text: string): number[] {
     out.push(fnv1a('w:' + w) % DIMS);
     if (i + 1 < words.length) out.push(fnv1a('b:' + w + ' ' + words[i + 1]) % DIMS);
     const padded = `<${w}>`;
-    for (let n = 3; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
+    for (let n = 3; n <= 5; n++)
+      for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
   }
   return out;
 }
@@ -74,10 +75,16 @@ export interface TextClassifierModel {
   epochs: number;
 }
 
-
 export function trainTextClassifier(
   examples: readonly Example[],
-  opts: { denseNames: string[]; l2: number; epochs: number; seed: number; learningRate: number; positiveWeight?: number },
+  opts: {
+    denseNames: string[];
+    l2: number;
+    epochs: number;
+    seed: number;
+    learningRate: number;
+    positiveWeight?: number;
+  },
 ): TextClassifierModel {
   const w = new Float64Array(DIMS);
   const g2 = new Float64Array(DIMS).fill(1e-8);

@@ -5,7 +5,11 @@ const guard = getUrgentGuard();
 
 describe('urgent guard', () => {
   it.each([
-    ['en', 'I had my egg collection 3 days ago and now my belly is very bloated and I am short of breath', 'ohss'],
+    [
+      'en',
+      'I had my egg collection 3 days ago and now my belly is very bloated and I am short of breath',
+      'ohss',
+    ],
     ['en', 'Since the trigger shot I am vomiting and passing little urine', 'ohss'],
     ['fr', "Depuis la ponction j'ai le ventre gonflé et je suis essoufflée", 'ohss'],
     ['es', 'Después de la punción tengo la barriga hinchada y me falta el aire', 'ohss'],

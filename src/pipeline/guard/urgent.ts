@@ -16,7 +16,9 @@ import { LooseMatcher } from '../../terminology/loose-matcher.js';
 import { foldTokens } from '../../terminology/text.js';
 import { getNegation, type Negation } from '../../terminology/negation.js';
 
-const PerLanguage = z.strictObject(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<Language, z.ZodString>);
+const PerLanguage = z.strictObject(
+  Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<Language, z.ZodString>,
+);
 
 const UrgentFileSchema = z.strictObject({
   version: z.number().int(),
@@ -73,9 +75,11 @@ export function compileUrgentGuard(
   }
   const file = parsed.data;
   for (const r of file.rules) {
-    if (!file.reasons[r.id]) throw new Error(`${origin}: reasons.${r.id} is missing (every rule needs its reason text)`);
+    if (!file.reasons[r.id])
+      throw new Error(`${origin}: reasons.${r.id} is missing (every rule needs its reason text)`);
   }
-  if (!file.reasons['general']) throw new Error(`${origin}: reasons.general is missing (used when no rule explains an urgent question)`);
+  if (!file.reasons['general'])
+    throw new Error(`${origin}: reasons.general is missing (used when no rule explains an urgent question)`);
   const present = new PhraseMatcher();
   for (const p of file.present) present.add('present', p);
   const rules = file.rules.map((r) => ({
@@ -118,7 +122,9 @@ export function compileUrgentGuard(
       const tokens = foldTokens(question);
       let most = 0;
       for (const { groups } of rules) {
-        const n = groups.filter((g) => g.match(tokens).some((m) => !negation.isNegated(tokens, m.start))).length;
+        const n = groups.filter((g) =>
+          g.match(tokens).some((m) => !negation.isNegated(tokens, m.start)),
+        ).length;
         most = Math.max(most, n);
       }
       return { partialGroups: most, presentCue: present.match(tokens).length > 0 };
@@ -137,7 +143,10 @@ export function compileUrgentGuard(
         rule: best ? `${id} (partial)` : 'general',
         concept: best?.rule.concept ?? GENERAL_CONCEPT,
         matched: best?.matched ?? [],
-        message: file.messages[language].replace('{reason}', (file.reasons[id] ?? file.reasons['general']!)[language]),
+        message: file.messages[language].replace(
+          '{reason}',
+          (file.reasons[id] ?? file.reasons['general']!)[language],
+        ),
       };
     },
   };

@@ -13,6 +13,7 @@
  *   4. selection - one value per analyte: the latest dated one; two different values of one
  *      analyte on the same date (or both undated) are a contradiction, an error naming both.
  */
+import type * as NormalizeModule from '../normalize/index.js';
 import type { Intake, IntakeLab, Partner } from '../../domain/intake.js';
 import { IntakeSchema } from '../../domain/intake.js';
 import { issue, type Issue } from '../../domain/issues.js';
@@ -148,7 +149,7 @@ interface Candidate {
   path: string;
 }
 
-type Normalize = typeof import('../normalize/index.js');
+type Normalize = typeof NormalizeModule;
 
 // The normalizer (readers, PDF text layer, matcher model) is loaded only when an intake needs it:
 // a lab report to read, or a reference range to flag with the same code as `fertility normalize`.

@@ -83,7 +83,10 @@ function isFact(c: Condition): c is FactCondition {
 }
 
 /** Evaluate `cond` (absent = applies to everyone) against the facts. */
-export function evaluateApplicability(cond: Condition | undefined, facts: ProfileFacts | null): Applicability {
+export function evaluateApplicability(
+  cond: Condition | undefined,
+  facts: ProfileFacts | null,
+): Applicability {
   const out: Applicability = { truth: 'met', because: [], against: [], missing: [] };
   if (!cond) return out;
   out.truth = evalNode(cond, facts ?? {}, out, false);
@@ -94,7 +97,8 @@ function evalNode(c: Condition, facts: ProfileFacts, acc: Applicability, negated
   if (isFact(c)) {
     const actual = facts[c.fact];
     if (actual === undefined) {
-      if (!acc.missing.some((m) => m.fact === c.fact)) acc.missing.push({ fact: c.fact, need: needFor(c.fact) });
+      if (!acc.missing.some((m) => m.fact === c.fact))
+        acc.missing.push({ fact: c.fact, need: needFor(c.fact) });
       return 'unknown';
     }
     const ok = compare(c.op, actual, c.value);

@@ -50,11 +50,20 @@ export function rerank(
     const d = c.doc;
     const source = d.entry ? d.entry.source : d.chunk!.source;
     const app = evaluateApplicability(d.entry?.applicability, ctx.facts);
-    const mult = app.truth === 'met' ? s.applicability.met : app.truth === 'unknown' ? s.applicability.unknown : s.applicability.notMet;
+    const mult =
+      app.truth === 'met'
+        ? s.applicability.met
+        : app.truth === 'unknown'
+          ? s.applicability.unknown
+          : s.applicability.notMet;
     const rank = strengthRank(source);
     const recent = ctx.newestYear - source.year <= s.recentYears ? 1 : 0;
     const conceptHit = d.concepts.some((x) => focus.has(x)) ? 1 : 0;
-    const final = (c.fused / maxFused) * mult + rank * s.strengthBonus + recent * s.recencyBonus + conceptHit * s.conceptBonus;
+    const final =
+      (c.fused / maxFused) * mult +
+      rank * s.strengthBonus +
+      recent * s.recencyBonus +
+      conceptHit * s.conceptBonus;
     const e: Evidence = {
       key: d.key,
       kind: d.entry ? d.entry.kind : 'chunk',

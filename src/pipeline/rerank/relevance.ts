@@ -139,7 +139,12 @@ export const RelevanceArtifactSchema = z.strictObject({
   kind: z.literal('relevance-reranker'),
   version: z.string().min(1),
   createdAt: z.string(),
-  trainingData: z.strictObject({ path: z.string(), sha256: z.string(), questions: z.number().int(), pairs: z.number().int() }),
+  trainingData: z.strictObject({
+    path: z.string(),
+    sha256: z.string(),
+    questions: z.number().int(),
+    pairs: z.number().int(),
+  }),
   knowledgeVersion: z.string(),
   /** Candidates per question the model re-orders (the rest keep the heuristic order below them). */
   topN: z.number().int().min(1).max(200),
@@ -160,7 +165,9 @@ export interface RelevanceModel {
   probability(f: Record<PairFeatureName, number>): number;
 }
 
-export function relevanceModelFrom(a: RelevanceArtifact | { version: string; topN: number; model: LogisticModel }): RelevanceModel {
+export function relevanceModelFrom(
+  a: RelevanceArtifact | { version: string; topN: number; model: LogisticModel },
+): RelevanceModel {
   if (a.model.features.join(',') !== PAIR_FEATURES.join(',')) {
     throw new Error(
       `relevance re-ranker ${a.version} was fitted on features [${a.model.features.join(', ')}], the engine computes [${PAIR_FEATURES.join(', ')}]: retrain with "fertility train reranker"`,
@@ -175,9 +182,14 @@ export function loadRelevanceModel(path: string): RelevanceModel {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read the relevance re-ranker at ${path} (${(e as Error).message}); run "fertility train reranker"`);
+    throw new Error(
+      `cannot read the relevance re-ranker at ${path} (${(e as Error).message}); run "fertility train reranker"`,
+    );
   }
   const r = RelevanceArtifactSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${path}: not a relevance re-ranker artifact: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`);
+  if (!r.success)
+    throw new Error(
+      `${path}: not a relevance re-ranker artifact: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`,
+    );
   return relevanceModelFrom(r.data);
 }

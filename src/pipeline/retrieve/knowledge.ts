@@ -187,7 +187,10 @@ export class KnowledgeIndex {
   private readonly speller: SpellingCorrector;
 
   private readonly numbersMemo = new Map<string, ReadonlySet<string>>();
-  private readonly sentencesMemo = new Map<string, ReadonlyArray<{ text: string; stems: ReadonlySet<string> }>>();
+  private readonly sentencesMemo = new Map<
+    string,
+    ReadonlyArray<{ text: string; stems: ReadonlySet<string> }>
+  >();
 
   /** Numbers a document states (title and statements), computed once per document. */
   numbersOf(key: string): ReadonlySet<string> {
@@ -319,7 +322,9 @@ export class KnowledgeIndex {
     }
     const heap = new TopK(fusion.candidates);
     for (const d of touched) heap.push(acc[d]!, d);
-    const conceptRanked: Array<[string, number]> = heap.drain().map(({ doc, score }) => [this.docKeys[doc]!, score]);
+    const conceptRanked: Array<[string, number]> = heap
+      .drain()
+      .map(({ doc, score }) => [this.docKeys[doc]!, score]);
     for (const d of touched) acc[d] = 0;
 
     const merged = new Map<string, Candidate>();

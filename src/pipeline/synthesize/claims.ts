@@ -7,9 +7,27 @@ import { foldText, foldTokens } from '../../terminology/text.js';
 import type { Vocabulary } from '../../terminology/vocabulary.js';
 
 const NUMBER_WORDS: Record<string, string> = {
-  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', twenty: '20', thirty: '30', forty: '40', fifty: '50', hundred: '100',
-  once: '1', twice: '2', single: '1', half: '0.5',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  twenty: '20',
+  thirty: '30',
+  forty: '40',
+  fifty: '50',
+  hundred: '100',
+  once: '1',
+  twice: '2',
+  single: '1',
+  half: '0.5',
 };
 // Digits with an optional decimal part (point or comma); linear, no nested quantifiers.
 const NUMBER = /\d+(?:[.,]\d+)?/g;
@@ -67,7 +85,9 @@ export type Polarity = 'positive' | 'negative';
 /** Whether a sentence argues for or against (a coarse check used by the citation verifier). */
 export function polarityOf(text: string): Polarity {
   const f = ' ' + foldText(text).replace(/\s+/g, ' ') + ' ';
-  return NEGATIVE_CUES.some((c) => f.includes(' ' + c + ' ') || f.includes(' ' + c + ',') || f.includes(' ' + c + '.'))
+  return NEGATIVE_CUES.some(
+    (c) => f.includes(' ' + c + ' ') || f.includes(' ' + c + ',') || f.includes(' ' + c + '.'),
+  )
     ? 'negative'
     : 'positive';
 }

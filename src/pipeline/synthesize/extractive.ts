@@ -139,7 +139,11 @@ export function synthesizeExtractive(
   const statements: Statement[] = [];
   for (const { e, n } of order) {
     const label = side(e);
-    statements.push({ text: (label ? `${label}: ` : '') + citations[n - 1]!.excerpt, citations: [n], role: 'evidence' });
+    statements.push({
+      text: (label ? `${label}: ` : '') + citations[n - 1]!.excerpt,
+      citations: [n],
+      role: 'evidence',
+    });
     if (opts.hasProfile === false) continue;
     if (e.applicability.truth === 'unknown' && e.applicability.missing.length > 0) {
       statements.push({
@@ -155,15 +159,18 @@ export function synthesizeExtractive(
       });
     }
   }
-  const conflicts = findConflicts(evidence, opts.focusConcepts, opts.isIntervention).map(({ concept, a, b }) => {
-    const ea = evidence[a - 1]!;
-    const eb = evidence[b - 1]!;
-    const summary =
-      `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
-      `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
-    return { concept, citations: [a, b], summary };
-  });
-  for (const c of conflicts) statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
+  const conflicts = findConflicts(evidence, opts.focusConcepts, opts.isIntervention).map(
+    ({ concept, a, b }) => {
+      const ea = evidence[a - 1]!;
+      const eb = evidence[b - 1]!;
+      const summary =
+        `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
+        `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
+      return { concept, citations: [a, b], summary };
+    },
+  );
+  for (const c of conflicts)
+    statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
   const answer = statements
     .map((s) => `${s.text.trim()} ${s.citations.map((n) => `[${n}]`).join('')}`)
     .join(' ')

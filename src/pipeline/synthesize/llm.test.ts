@@ -13,8 +13,11 @@ const dir = join(PROJECT_ROOT, 'fixtures', 'llm');
 const evidence = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence[];
 const vocabulary = buildVocabulary(getConcepts(), []);
 const recorded = (name: string): string =>
-  (JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { choices: Array<{ message: { content: string } }> })
-    .choices[0]!.message.content;
+  (
+    JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as {
+      choices: Array<{ message: { content: string } }>;
+    }
+  ).choices[0]!.message.content;
 
 /** A model whose HTTP transport replays a recorded response file (record/replay, no network). */
 function replayModel(name: string) {
@@ -85,10 +88,13 @@ describe('LLM synthesis path', () => {
     }
   });
 
-  it.each(['uncited', 'injected', 'reversed'])('rejects %s output so the extractive answer is used', async (name) => {
-    const r = await synthesizeWithLlm(replayModel(name).model, 'q', evidence, vocabulary, opts);
-    expect(r.ok).toBe(false);
-  });
+  it.each(['uncited', 'injected', 'reversed'])(
+    'rejects %s output so the extractive answer is used',
+    async (name) => {
+      const r = await synthesizeWithLlm(replayModel(name).model, 'q', evidence, vocabulary, opts);
+      expect(r.ok).toBe(false);
+    },
+  );
 
   it('reports an unreachable model as a failed path, not a crash', async () => {
     const model = openAiCompatibleModel({

@@ -74,7 +74,12 @@ export async function synthesizeWithLlm(
   const v = verifySentences(text, evidence, vocabulary);
   const total = v.kept.length + v.removed.length;
   if (v.kept.length === 0) {
-    return { ok: false, reason: 'no sentence of the model output was supported by its citations', removed: v.removed, model: modelId };
+    return {
+      ok: false,
+      reason: 'no sentence of the model output was supported by its citations',
+      removed: v.removed,
+      model: modelId,
+    };
   }
   if (total > 0 && v.removed.length / total > opts.maxRemovedFraction) {
     return {
@@ -84,7 +89,11 @@ export async function synthesizeWithLlm(
       model: modelId,
     };
   }
-  const statements: Statement[] = v.kept.map((s) => ({ text: s.text, citations: s.citations, role: 'evidence' }));
+  const statements: Statement[] = v.kept.map((s) => ({
+    text: s.text,
+    citations: s.citations,
+    role: 'evidence',
+  }));
   const answer = statements.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`).join(' ');
   return { ok: true, statements, answer, removed: v.removed, model: modelId };
 }

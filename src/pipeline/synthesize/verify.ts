@@ -24,7 +24,8 @@ export interface VerifiedSentence {
 
 export interface RemovedSentence {
   text: string;
-  reason: 'no-citation' | 'invented-citation' | 'unsupported-number' | 'unsupported-term' | 'reversed-direction';
+  reason:
+    'no-citation' | 'invented-citation' | 'unsupported-number' | 'unsupported-term' | 'reversed-direction';
   detail: string;
 }
 
@@ -53,13 +54,21 @@ function markersOf(sentence: string): number[] {
   return [...new Set(out)];
 }
 
-const stripMarkers = (s: string): string => s.replace(MARKER, '').replace(/\s+([.,;:!?])/g, '$1').trim();
+const stripMarkers = (s: string): string =>
+  s
+    .replace(MARKER, '')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .trim();
 
 function evidenceText(e: Evidence): string {
   return [e.title, e.text, e.clinicianText, e.parentText ?? ''].join(' \n ');
 }
 
-export function verifySentences(output: string, evidence: readonly Evidence[], vocabulary: Vocabulary): Verification {
+export function verifySentences(
+  output: string,
+  evidence: readonly Evidence[],
+  vocabulary: Vocabulary,
+): Verification {
   const byN = new Map(evidence.map((e, i) => [i + 1, e] as const));
   const kept: VerifiedSentence[] = [];
   const removed: RemovedSentence[] = [];
@@ -73,7 +82,11 @@ export function verifySentences(output: string, evidence: readonly Evidence[], v
     }
     const invented = cites.filter((n) => !byN.has(n));
     if (invented.length > 0) {
-      removed.push({ text: raw, reason: 'invented-citation', detail: `cites [${invented.join(', ')}], which is not in the evidence` });
+      removed.push({
+        text: raw,
+        reason: 'invented-citation',
+        detail: `cites [${invented.join(', ')}], which is not in the evidence`,
+      });
       continue;
     }
     const cited = cites.map((n) => byN.get(n)!);
@@ -82,15 +95,26 @@ export function verifySentences(output: string, evidence: readonly Evidence[], v
     const supportNumbers = new Set(numbersIn(support));
     const badNumbers = numbersIn(claim).filter((n) => !supportNumbers.has(n));
     if (badNumbers.length > 0) {
-      removed.push({ text: raw, reason: 'unsupported-number', detail: `${badNumbers.join(', ')} not in the cited evidence` });
+      removed.push({
+        text: raw,
+        reason: 'unsupported-number',
+        detail: `${badNumbers.join(', ')} not in the cited evidence`,
+      });
       continue;
     }
 
-    const supportTerms = new Set([...cited.flatMap((e) => e.concepts.flatMap((c) => vocabulary.ancestors(c))), ...termsIn(support, vocabulary)]);
+    const supportTerms = new Set([
+      ...cited.flatMap((e) => e.concepts.flatMap((c) => vocabulary.ancestors(c))),
+      ...termsIn(support, vocabulary),
+    ]);
     const claimTerms = termsIn(claim, vocabulary);
     const badTerms = claimTerms.filter((t) => !supportTerms.has(t));
     if (badTerms.length > 0) {
-      removed.push({ text: raw, reason: 'unsupported-term', detail: `${badTerms.join(', ')} not in the cited evidence` });
+      removed.push({
+        text: raw,
+        reason: 'unsupported-term',
+        detail: `${badTerms.join(', ')} not in the cited evidence`,
+      });
       continue;
     }
 

@@ -48,14 +48,21 @@ export interface UnderstoodQuestion {
 const DISJUNCTIONS = new Set(['or', 'vs', 'versus', 'ou', 'o', 'oder', 'أو', 'او', 'ام', 'أم']);
 const OPTION_KINDS = new Set(['treatment', 'procedure', 'test']);
 
-function findComparison(terms: readonly QuestionTerm[], tokens: readonly string[]): UnderstoodQuestion['comparison'] {
+function findComparison(
+  terms: readonly QuestionTerm[],
+  tokens: readonly string[],
+): UnderstoodQuestion['comparison'] {
   const options = terms.filter((t) => !t.negated && OPTION_KINDS.has(t.kind));
   if (options.length < 2) return null;
   for (let i = 0; i < tokens.length; i++) {
     if (!DISJUNCTIONS.has(tokens[i]!)) continue;
     const before = [...new Set(options.filter((t) => t.end <= i).map((t) => t.id))];
     const after = [...new Set(options.filter((t) => t.start > i).map((t) => t.id))];
-    if (before.length > 0 && after.length > 0 && !(before.length === 1 && after.length === 1 && before[0] === after[0])) {
+    if (
+      before.length > 0 &&
+      after.length > 0 &&
+      !(before.length === 1 && after.length === 1 && before[0] === after[0])
+    ) {
       return { sides: [before, after] };
     }
   }

@@ -10,19 +10,29 @@ import type { Language } from '../../terminology/concepts.js';
 // Function words frequent in questions; a word in several lists counts for each.
 export const FUNCTION_WORDS: Record<Exclude<Language, 'ar'>, ReadonlySet<string>> = {
   en: new Set(
-    'the is are a an my we i should what how does do can of and to in for after with it be have has when which my our your this that there been was were will would could after before about than not'.split(' '),
+    'the is are a an my we i should what how does do can of and to in for after with it be have has when which my our your this that there been was were will would could after before about than not'.split(
+      ' ',
+    ),
   ),
   fr: new Set(
-    'le la les est je de des et que pour une un mon ma mes nous apres avec faut il elle quand quel quelle quels quelles sont ai du au aux ce cette ces qui quoi comment pourquoi combien mais ou dans sur pas plus peut dois doit vous votre notre'.split(' '),
+    'le la les est je de des et que pour une un mon ma mes nous apres avec faut il elle quand quel quelle quels quelles sont ai du au aux ce cette ces qui quoi comment pourquoi combien mais ou dans sur pas plus peut dois doit vous votre notre'.split(
+      ' ',
+    ),
   ),
   es: new Set(
-    'el la los las es de y que para mi una un con despues tengo debo cuando cual como puedo hay son estoy del al lo por pero muy mas sin sobre desde hasta cuantos cuantas porque nuestro nuestra usted esta este'.split(' '),
+    'el la los las es de y que para mi una un con despues tengo debo cuando cual como puedo hay son estoy del al lo por pero muy mas sin sobre desde hasta cuantos cuantas porque nuestro nuestra usted esta este'.split(
+      ' ',
+    ),
   ),
   de: new Set(
-    'der die das ist ich und nicht mit ein eine nach wir mein meine sollen soll wann wie kann habe sind bei den dem des zu im auf fur oder auch aber wenn welche welcher unser unsere sie es hat haben wird'.split(' '),
+    'der die das ist ich und nicht mit ein eine nach wir mein meine sollen soll wann wie kann habe sind bei den dem des zu im auf fur oder auch aber wenn welche welcher unser unsere sie es hat haben wird'.split(
+      ' ',
+    ),
   ),
   pt: new Set(
-    'o a os as e de que para meu minha um uma com depois eu devo quando qual quais como posso ha sao estou nao do da dos das no na nos nas em por mas muito sem sobre desde ate quantos porque nosso nossa voce isso ajuda devemos fazer'.split(' '),
+    'o a os as e de que para meu minha um uma com depois eu devo quando qual quais como posso ha sao estou nao do da dos das no na nos nas em por mas muito sem sobre desde ate quantos porque nosso nossa voce isso ajuda devemos fazer'.split(
+      ' ',
+    ),
   ),
 };
 
@@ -44,7 +54,9 @@ export function detectLanguage(text: string, tokens: readonly string[]): Languag
   let best: Language = 'en';
   let bestScore = 0;
   const lower = text.toLowerCase();
-  for (const [lang, words] of Object.entries(FUNCTION_WORDS) as Array<[Exclude<Language, 'ar'>, ReadonlySet<string>]>) {
+  for (const [lang, words] of Object.entries(FUNCTION_WORDS) as Array<
+    [Exclude<Language, 'ar'>, ReadonlySet<string>]
+  >) {
     let score = 0;
     for (const t of tokens) if (words.has(t)) score++;
     score += 2 * (lower.match(CHARACTER_CUES[lang])?.length ?? 0);

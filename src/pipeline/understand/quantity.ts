@@ -12,22 +12,163 @@ export type QuantityKind = 'dose' | 'level' | 'cost' | 'chance' | 'duration' | '
 
 /** Question phrases per kind, most specific kinds first (a "how many mg" is a dose, not a count). */
 const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
-  ['dose', ['what dose', 'which dose', 'exact dose', 'how many mg', 'how much mg', 'how many milligrams', 'dosage', 'quelle dose', 'posologie', 'que dosis', 'dosis', 'welche dosis', 'dosierung', 'qual dose', 'dose', 'جرعة']],
-  ['cost', ['cost', 'costs', 'price', 'how much does', 'how much is', 'combien coute', 'prix', 'cuanto cuesta', 'precio', 'was kostet', 'kosten', 'quanto custa', 'preco', 'تكلفة', 'سعر']],
-  ['chance', ['success rate', 'chance of', 'chances of', 'what are the chances', 'probability', 'what percentage', 'what percent', 'taux de reussite', 'chances de', 'tasa de exito', 'probabilidad', 'erfolgsrate', 'chance', 'taxa de sucesso', 'nsbh']],
-  ['level', ['what level', 'which level', 'what value', 'what cut off', 'what cutoff', 'cut off', 'cutoff', 'what threshold', 'threshold', 'normal range', 'how high', 'how low', 'quel taux', 'quel seuil', 'quelle valeur', 'que nivel', 'valor', 'welcher wert', 'grenzwert', 'qual nivel', 'qual valor']],
+  [
+    'dose',
+    [
+      'what dose',
+      'which dose',
+      'exact dose',
+      'how many mg',
+      'how much mg',
+      'how many milligrams',
+      'dosage',
+      'quelle dose',
+      'posologie',
+      'que dosis',
+      'dosis',
+      'welche dosis',
+      'dosierung',
+      'qual dose',
+      'dose',
+      'جرعة',
+    ],
+  ],
+  [
+    'cost',
+    [
+      'cost',
+      'costs',
+      'price',
+      'how much does',
+      'how much is',
+      'combien coute',
+      'prix',
+      'cuanto cuesta',
+      'precio',
+      'was kostet',
+      'kosten',
+      'quanto custa',
+      'preco',
+      'تكلفة',
+      'سعر',
+    ],
+  ],
+  [
+    'chance',
+    [
+      'success rate',
+      'chance of',
+      'chances of',
+      'what are the chances',
+      'probability',
+      'what percentage',
+      'what percent',
+      'taux de reussite',
+      'chances de',
+      'tasa de exito',
+      'probabilidad',
+      'erfolgsrate',
+      'chance',
+      'taxa de sucesso',
+      'nsbh',
+    ],
+  ],
+  [
+    'level',
+    [
+      'what level',
+      'which level',
+      'what value',
+      'what cut off',
+      'what cutoff',
+      'cut off',
+      'cutoff',
+      'what threshold',
+      'threshold',
+      'normal range',
+      'how high',
+      'how low',
+      'quel taux',
+      'quel seuil',
+      'quelle valeur',
+      'que nivel',
+      'valor',
+      'welcher wert',
+      'grenzwert',
+      'qual nivel',
+      'qual valor',
+    ],
+  ],
   ['size', ['how big', 'what size', 'how large', 'quelle taille', 'que tamano', 'wie gross', 'qual tamanho']],
-  ['duration', ['how long', 'how many months', 'how many years', 'how many weeks', 'how many days', 'combien de temps', 'cuanto tiempo', 'wie lange', 'quanto tempo']],
-  ['count', ['how many', 'how often', 'what number', 'combien', 'cuantos', 'cuantas', 'wie viele', 'wie oft', 'quantos', 'quantas', 'كم']],
+  [
+    'duration',
+    [
+      'how long',
+      'how many months',
+      'how many years',
+      'how many weeks',
+      'how many days',
+      'combien de temps',
+      'cuanto tiempo',
+      'wie lange',
+      'quanto tempo',
+    ],
+  ],
+  [
+    'count',
+    [
+      'how many',
+      'how often',
+      'what number',
+      'combien',
+      'cuantos',
+      'cuantas',
+      'wie viele',
+      'wie oft',
+      'quantos',
+      'quantas',
+      'كم',
+    ],
+  ],
 ];
 
 /** Words that follow (or precede) a number to make it a quantity of each kind. */
 const UNITS: Record<QuantityKind, readonly string[]> = {
   dose: ['mg', 'milligram', 'milligrams', 'mcg', 'ug', 'microgram', 'micrograms', 'iu', 'units', 'ui', 'g'],
-  level: ['ng', 'pg', 'pmol', 'nmol', 'umol', 'mmol', 'iu', 'miu', 'uiu', 'mu', 'mui', 'u', 'mg', 'ug', 'percent', 'million'],
+  level: [
+    'ng',
+    'pg',
+    'pmol',
+    'nmol',
+    'umol',
+    'mmol',
+    'iu',
+    'miu',
+    'uiu',
+    'mu',
+    'mui',
+    'u',
+    'mg',
+    'ug',
+    'percent',
+    'million',
+  ],
   cost: ['gbp', 'usd', 'eur', 'euro', 'euros', 'pounds', 'dollars'],
   chance: ['percent', 'per', 'in'],
-  duration: ['month', 'months', 'year', 'years', 'week', 'weeks', 'day', 'days', 'hour', 'hours', 'cycle', 'cycles'],
+  duration: [
+    'month',
+    'months',
+    'year',
+    'years',
+    'week',
+    'weeks',
+    'day',
+    'days',
+    'hour',
+    'hours',
+    'cycle',
+    'cycles',
+  ],
   size: ['mm', 'cm', 'millimetre', 'millimetres', 'millimeter', 'millimeters'],
   count: [],
 };
@@ -36,15 +177,48 @@ const CURRENCY = /[£$€]/;
 const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
 
 /** Words that make "what/which … <word>" ask for a lab value ("what AMH level", "quel taux d'AMH"). */
-const LEVEL_WORDS = new Set(['level', 'levels', 'value', 'values', 'cutoff', 'threshold', 'range', 'taux', 'seuil', 'valeur', 'nivel', 'niveles', 'valor', 'wert', 'werte', 'grenzwert', 'niveis']);
-const QUESTION_WORDS = new Set(['what', 'which', 'quel', 'quelle', 'quels', 'que', 'qual', 'quais', 'welcher', 'welche', 'welches', 'cual', 'cuales']);
+const LEVEL_WORDS = new Set([
+  'level',
+  'levels',
+  'value',
+  'values',
+  'cutoff',
+  'threshold',
+  'range',
+  'taux',
+  'seuil',
+  'valeur',
+  'nivel',
+  'niveles',
+  'valor',
+  'wert',
+  'werte',
+  'grenzwert',
+  'niveis',
+]);
+const QUESTION_WORDS = new Set([
+  'what',
+  'which',
+  'quel',
+  'quelle',
+  'quels',
+  'que',
+  'qual',
+  'quais',
+  'welcher',
+  'welche',
+  'welches',
+  'cual',
+  'cuales',
+]);
 
 /** The kind of number the question asks for, or null for a non-quantitative question. */
 export function quantityAsked(foldedQuestion: string): QuantityKind | null {
   const t = spaced(foldedQuestion);
   const words = t.trim().split(' ');
   for (const [kind, phrases] of ASKS) {
-    if (kind === 'level' && words.some((w) => LEVEL_WORDS.has(w)) && words.some((w) => QUESTION_WORDS.has(w))) return 'level';
+    if (kind === 'level' && words.some((w) => LEVEL_WORDS.has(w)) && words.some((w) => QUESTION_WORDS.has(w)))
+      return 'level';
     if (phrases.some((p) => t.includes(` ${p} `))) return kind;
   }
   return null;
@@ -55,13 +229,21 @@ export function quantityAsked(foldedQuestion: string): QuantityKind | null {
  * question itself gave, with a unit of that kind next to it (or a currency sign for costs, a
  * per-cent sign for chances).
  */
-export function quantityGivenIn(kind: QuantityKind, sentence: string, questionNumbers: ReadonlySet<string>): boolean {
-  const numbers = numbersIn(sentence).filter((v) => !(Number(v) >= 1900 && Number(v) <= 2100) && !questionNumbers.has(v));
+export function quantityGivenIn(
+  kind: QuantityKind,
+  sentence: string,
+  questionNumbers: ReadonlySet<string>,
+): boolean {
+  const numbers = numbersIn(sentence).filter(
+    (v) => !(Number(v) >= 1900 && Number(v) <= 2100) && !questionNumbers.has(v),
+  );
   if (numbers.length === 0) return false;
   if (kind === 'count') return true;
   if (kind === 'cost' && CURRENCY.test(sentence)) return true;
   if ((kind === 'chance' || kind === 'level') && sentence.includes('%')) return true;
-  const words = spaced(sentence.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/µ|μ/g, 'u')).split(' ');
+  const words = spaced(
+    sentence.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/µ|μ/g, 'u'),
+  ).split(' ');
   const units = new Set(UNITS[kind]);
   for (let i = 0; i < words.length; i++) {
     if (!/^\d+([.,]\d+)?$/.test(words[i]!)) continue;

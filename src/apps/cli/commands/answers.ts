@@ -11,13 +11,18 @@ export function register(program: Command): void {
     .description('evidence-grounded answer or abstention (contracts §6)')
     .argument('<question>', 'the question, in English, French, Spanish, German, Portuguese or Arabic')
     .option('--profile <intake.json>', 'couple intake (contracts §4) the answer should apply to')
-    .option('--db <url>', 'where the audit record goes (sqlite path or postgres:// URL); default .data/fertility.db')
+    .option(
+      '--db <url>',
+      'where the audit record goes (sqlite path or postgres:// URL); default .data/fertility.db',
+    )
     .option('--no-audit', 'do not write an audit record (evaluation, experiments)')
     .option('--json', 'machine output (the Answer JSON) on stdout')
-    .action(async (question: string, opts: { profile?: string; db?: string; audit: boolean; json?: boolean }) => {
-      const { runAsk } = await import('../answer-commands.js');
-      await runAsk(question, opts);
-    });
+    .action(
+      async (question: string, opts: { profile?: string; db?: string; audit: boolean; json?: boolean }) => {
+        const { runAsk } = await import('../answer-commands.js');
+        await runAsk(question, opts);
+      },
+    );
   program
     .command('recommend')
     .description('ranked, cited recommendations for a couple')
@@ -31,7 +36,9 @@ export function register(program: Command): void {
     });
   commandGroup(program, 'eval', 'evaluation on labelled data')
     .command('answers')
-    .description('answer quality and calibration on the held-out labelled questions; writes the reliability diagram')
+    .description(
+      'answer quality and calibration on the held-out labelled questions; writes the reliability diagram',
+    )
     .option('--split <split>', 'heldout (default) or fit', 'heldout')
     .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')
     .option('--png <file>', 'where to write the reliability diagram', 'docs/figures/reliability-diagram.png')
@@ -62,7 +69,9 @@ export function register(program: Command): void {
     });
   commandGroup(program, 'train', 'retrain a learned component (versioned artifact under models/)')
     .command('reranker')
-    .description('fit the learned relevance re-ranker on the fitting questions (retrain the calibrator after it)')
+    .description(
+      'fit the learned relevance re-ranker on the fitting questions (retrain the calibrator after it)',
+    )
     .option('--questions <file>', 'labelled question set (default eval/questions/questions.jsonl)')
     .option('--out <file>', 'artifact path (default models/relevance-reranker.json)')
     .option('--json', 'machine output on stdout')
