@@ -44,6 +44,7 @@ import {
   type PipelineDeps,
   type Serving,
 } from './pipeline/run.js';
+import { getGlossary } from './terminology/glossary.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
 
@@ -160,6 +161,7 @@ export async function createEngine(
     config,
     vocabulary,
     negation: getNegation(),
+    glossary: getGlossary(),
     urgent: getUrgentGuard(),
     scope: getScopeGuard((id) => vocabulary.has(id)),
     generalConcepts: scopeGeneralConcepts(),

@@ -14,6 +14,7 @@ import { canonicalJson, type KnowledgeSnapshot } from '../kb/bank.js';
 import type { KnowledgeEntry } from '../domain/knowledge.js';
 import type { EngineConfig } from '../config/index.js';
 import type { ChatModel } from '../ports/llm.js';
+import type { Glossary } from '../terminology/glossary.js';
 import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
@@ -55,6 +56,8 @@ export interface PipelineDeps {
   /** Concepts that are not reproductive on their own (scope.yaml); they count less as evidence of coverage. */
   generalConcepts: ReadonlySet<string>;
   llm: ChatModel | null;
+  /** Word-level query translation for questions in other languages (clinical/terminology/glossary.yaml). */
+  glossary: Glossary;
   /** The learned guard classifiers; null = word-list rules only (training, or before one is trained). */
   learnedGuards: LearnedGuards | null;
   /** The learned relevance re-ranker; null before one is trained (heuristic order only). */
@@ -190,6 +193,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     vocabulary: deps.vocabulary,
     negation: deps.negation,
     correct: (w) => serving.index.correct(w),
+    glossary: deps.glossary,
   });
   lap('understandMs');
   const trace: AnswerTrace = {

@@ -5,6 +5,7 @@
  * instruction-like text (prompt injection), which is removed from what steers retrieval.
  */
 import type { Language } from '../../terminology/concepts.js';
+import type { Glossary } from '../../terminology/glossary.js';
 import type { Negation } from '../../terminology/negation.js';
 import { foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
@@ -74,6 +75,8 @@ export interface UnderstandDeps {
   negation: Negation;
   /** Spelling correction of unknown words (see ./spelling); none when absent. */
   correct?: (word: string) => string | null;
+  /** Word-level translation into the bank's English for questions in other languages. */
+  glossary?: Glossary;
 }
 
 export function understandQuestion(question: string, deps: UnderstandDeps): UnderstoodQuestion {
@@ -107,7 +110,8 @@ export function understandQuestion(question: string, deps: UnderstandDeps): Unde
     text: scan.cleaned,
     language,
     tokens,
-    searchText: tokens.join(' '),
+    // A question in another language is also searched with the English words of its ordinary words.
+    searchText: (language === 'en' || !deps.glossary ? tokens : [...tokens, ...deps.glossary.translate(tokens)]).join(' '),
     corrections,
     terms,
     concepts,

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { compileGlossary } from './glossary.js';
+
+const g = compileGlossary({
+  version: 1,
+  entries: [
+    { en: ['pregnancy', 'pregnant'], fr: ['grossesse', 'enceinte'], es: ['embarazo'], de: ['Schwangerschaft'], pt: ['gravidez'], ar: ['حمل'] },
+    { en: ['week'], fr: ['semaine', 'semaines'], es: ['semana'], de: ['Woche'], pt: ['semana'], ar: [] },
+    { en: ['blood test'], fr: ['prise de sang'], es: [], de: [], pt: [], ar: [] },
+  ],
+});
+
+describe('glossary', () => {
+  it('maps folded foreign words to the English words of their entry', () => {
+    expect(g.translate(['grossesse', 'de', 'semaines'])).toEqual(['pregnancy', 'pregnant', 'week']);
+    expect(g.english('schwangerschaft')).toEqual(['pregnancy', 'pregnant']);
+    expect(g.english('الحمل')).toEqual(['pregnancy', 'pregnant']); // Arabic article stripped
+  });
+
+  it('skips multi-word foreign phrases (word-level lookup)', () => {
+    expect(g.english('prise')).toBeUndefined();
+  });
+
+  it('rejects a malformed file naming the field', () => {
+    expect(() => compileGlossary({ version: 1, entries: [{ fr: ['x'] }] })).toThrow(/entries\.0\.en/);
+  });
+});

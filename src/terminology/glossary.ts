@@ -1,0 +1,73 @@
+/**
+ * @module terminology/glossary
+ * Word-level query translation for lexical search (`clinical/terminology/glossary.yaml`): the
+ * knowledge bank is written in English, so the ordinary clinical words of a question in French,
+ * Spanish, German, Portuguese or Arabic ("semaine", "riesgo", "Dosis", "grávida") are looked up and
+ * their English equivalents added to what retrieval searches. Concept names are translated by the
+ * terminology itself (concepts.yaml); this covers the words around them. Never shown to users.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { CLINICAL_DIR } from '../paths.js';
+import { arabicLight } from './phrase-matcher.js';
+import { foldTokens } from './text.js';
+
+const Words = z.array(z.string().min(1)).default([]);
+const GlossarySchema = z.strictObject({
+  version: z.number().int(),
+  entries: z.array(
+    z.strictObject({ en: z.array(z.string().min(1)).min(1), fr: Words, es: Words, de: Words, pt: Words, ar: Words }),
+  ),
+});
+
+export interface Glossary {
+  readonly size: number;
+  /** English words for a folded foreign word, or undefined. */
+  english(word: string): readonly string[] | undefined;
+  /** English words for the foreign words among `tokens` (folded), without duplicates. */
+  translate(tokens: readonly string[]): string[];
+}
+
+/** Single-word foreign entries map to the English words of their entry (multi-word entries are skipped: word-level lookup). */
+export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossary {
+  const r = GlossarySchema.safeParse(data);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${origin}: ${i.path.join('.')}: ${i.message}`);
+  }
+  const map = new Map<string, string[]>();
+  for (const e of r.data.entries) {
+    for (const lang of ['fr', 'es', 'de', 'pt', 'ar'] as const) {
+      for (const w of e[lang]) {
+        const toks = foldTokens(w).map(arabicLight);
+        if (toks.length !== 1 || toks[0]!.length < 3) continue;
+        const list = map.get(toks[0]!) ?? [];
+        for (const en of e.en) if (!list.includes(en)) list.push(en);
+        map.set(toks[0]!, list);
+      }
+    }
+  }
+  return {
+    size: map.size,
+    english: (w) => map.get(arabicLight(w)),
+    translate(tokens) {
+      const out: string[] = [];
+      for (const t of tokens) for (const en of map.get(arabicLight(t)) ?? []) if (!out.includes(en)) out.push(en);
+      return out;
+    },
+  };
+}
+
+const EMPTY: Glossary = { size: 0, english: () => undefined, translate: () => [] };
+let cached: Glossary | null = null;
+
+/** The bundled glossary; empty (no translation) when the file is absent. */
+export function getGlossary(): Glossary {
+  if (!cached) {
+    const path = join(CLINICAL_DIR, 'terminology', 'glossary.yaml');
+    cached = existsSync(path) ? compileGlossary(parse(readFileSync(path, 'utf8')), path) : EMPTY;
+  }
+  return cached;
+}
