@@ -42,6 +42,7 @@ import { rerank } from './rerank/index.js';
 import { evaluateApplicability } from './rerank/applicability.js';
 import { englishTier, specificity } from '../terminology/english-words.js';
 import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
+import { CONTENT_FREE_WORDS } from './retrieve/stopwords.js';
 import { findConflicts, synthesizeExtractive } from './synthesize/extractive.js';
 import { synthesizeWithLlm } from './synthesize/llm.js';
 import type { RemovedSentence } from './synthesize/verify.js';
@@ -219,6 +220,18 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
 
   // 1. Urgent signs first, on the question as asked (removing injected sentences must not hide symptoms).
   const questionTerms = serving.index.terms(understood.searchText);
+  // For the calibrator's coverage features, the same less content-free words ("another", "now"),
+  // which no entry needs to contain for its answer to be supported.
+  const contentFree = new Set(
+    serving.index.terms(
+      understood.searchText
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => CONTENT_FREE_WORDS.has(w))
+        .join(' '),
+    ),
+  );
+  const contentTerms = questionTerms.filter((t) => !contentFree.has(t));
   const gs = guardSignals(question, understood, questionTerms, input.facts !== null, serving, deps);
   trace.guards = {
     pUrgent: gs.pUrgent === null ? null : round(gs.pUrgent),
@@ -318,7 +331,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     serving.index.terms(novel.filter((w) => !english || specificity(w) > 0).join(' ')),
   );
   // Everyday words the bank does not use ("worried", "officially") say nothing about coverage.
-  const salient = [...new Set(questionTerms)].filter(
+  const salient = [...new Set(contentTerms)].filter(
     (t) => serving.index.vocabularyTerms.has(t) || novelTerms.has(t),
   );
   let rarest: string | null = null;
@@ -429,7 +442,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     evidence: byScore,
     questionConcepts: concepts,
     covers: qc.covers,
-    questionTerms,
+    questionTerms: contentTerms,
     evidenceTerms: byScore.map((e) => serving.index.termsOf(e.key)),
     evidenceFocus: byScore.map((e) => serving.index.focusTermsOf(e.key)),
     novelTerms,

@@ -145,6 +145,31 @@ export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([
   'yourselves',
 ]);
 
+/**
+ * Words that carry no subject of their own even where an index keeps them: the function words above
+ * plus content-free determiners and adverbs ("another", "now", "still"). The calibrator's coverage
+ * features ignore them, so that "Another IUI, or IVF now?" is not judged on whether an entry says
+ * "another". Negations stay out for the same reason as above. Not used by the index itself.
+ */
+export const CONTENT_FREE_WORDS: ReadonlySet<string> = new Set([
+  ...ENGLISH_STOP_WORDS,
+  'already',
+  'another',
+  'anything',
+  'currently',
+  'else',
+  'even',
+  'ever',
+  'every',
+  'everything',
+  'instead',
+  'now',
+  'really',
+  'something',
+  'still',
+  'yet',
+]);
+
 /** Stop-word list names, as recorded in the analyzer options. */
 export type StopWordList = 'none' | 'lucene' | 'english';
 
