@@ -4,7 +4,14 @@ import { compileGlossary } from './glossary.js';
 const g = compileGlossary({
   version: 1,
   entries: [
-    { en: ['pregnancy', 'pregnant'], fr: ['grossesse', 'enceinte'], es: ['embarazo'], de: ['Schwangerschaft'], pt: ['gravidez'], ar: ['حمل'] },
+    {
+      en: ['pregnancy', 'pregnant'],
+      fr: ['grossesse', 'enceinte'],
+      es: ['embarazo'],
+      de: ['Schwangerschaft'],
+      pt: ['gravidez'],
+      ar: ['حمل'],
+    },
     { en: ['week'], fr: ['semaine', 'semaines'], es: ['semana'], de: ['Woche'], pt: ['semana'], ar: [] },
     { en: ['blood test'], fr: ['prise de sang'], es: [], de: [], pt: [], ar: [] },
   ],

@@ -18,7 +18,14 @@ const Words = z.array(z.string().min(1)).default([]);
 const GlossarySchema = z.strictObject({
   version: z.number().int(),
   entries: z.array(
-    z.strictObject({ en: z.array(z.string().min(1)).min(1), fr: Words, es: Words, de: Words, pt: Words, ar: Words }),
+    z.strictObject({
+      en: z.array(z.string().min(1)).min(1),
+      fr: Words,
+      es: Words,
+      de: Words,
+      pt: Words,
+      ar: Words,
+    }),
   ),
 });
 
@@ -54,7 +61,8 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
     english: (w) => map.get(arabicLight(w)),
     translate(tokens) {
       const out: string[] = [];
-      for (const t of tokens) for (const en of map.get(arabicLight(t)) ?? []) if (!out.includes(en)) out.push(en);
+      for (const t of tokens)
+        for (const en of map.get(arabicLight(t)) ?? []) if (!out.includes(en)) out.push(en);
       return out;
     },
   };

@@ -111,7 +111,10 @@ export function understandQuestion(question: string, deps: UnderstandDeps): Unde
     language,
     tokens,
     // A question in another language is also searched with the English words of its ordinary words.
-    searchText: (language === 'en' || !deps.glossary ? tokens : [...tokens, ...deps.glossary.translate(tokens)]).join(' '),
+    searchText: (language === 'en' || !deps.glossary
+      ? tokens
+      : [...tokens, ...deps.glossary.translate(tokens)]
+    ).join(' '),
     corrections,
     terms,
     concepts,
