@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LABELS, LANGS, markdownTable, countTable, readGuardSet } from './counts.mjs';
+import { markdownTable, minimumProblems, readGuardSet, rowProblems } from './counts.mjs';
 
 // Minimums the guard development set promised (issue 6 follow-up): per label, per language.
 const MIN: Record<string, Record<string, number>> = {
@@ -13,48 +13,52 @@ const MIN_TOTAL: Record<string, number> = { urgent: 120, 'in-scope': 80, 'out-of
 describe('eval/guards/dev.jsonl', () => {
   const rows = readGuardSet();
 
-  it('parses, one JSON object per line, with exactly the five fields', () => {
+  it('parses into rows of five non-empty fields: unique g0001… ids, valid labels and languages, unique questions', () => {
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) {
-      expect(Object.keys(r).sort()).toEqual(['expected', 'id', 'lang', 'note', 'question']);
-      for (const k of ['id', 'question', 'lang', 'expected', 'note'] as const) {
-        expect(typeof r[k], `${r.id}.${k}`).toBe('string');
-        expect(r[k].trim().length, `${r.id}.${k} is empty`).toBeGreaterThan(0);
-      }
-    }
-  });
-
-  it('ids are unique and shaped g0001…', () => {
-    const ids = rows.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^g\d{4}$/);
-  });
-
-  it('questions are unique', () => {
-    const qs = rows.map((r) => r.question.trim().toLowerCase());
-    expect(new Set(qs).size).toBe(qs.length);
-  });
-
-  it('labels and languages are valid', () => {
-    for (const r of rows) {
-      expect(LABELS, r.id).toContain(r.expected);
-      expect(LANGS, r.id).toContain(r.lang);
-    }
+    expect(rowProblems(rows, /^g\d{4}$/)).toEqual([]);
   });
 
   it('counts meet the minimums per label, per language and in total', () => {
-    const c = countTable(rows);
-    for (const [label, perLang] of Object.entries(MIN)) {
-      for (const [lang, min] of Object.entries(perLang)) {
-        expect(c[label]![lang], `${label}/${lang}`).toBeGreaterThanOrEqual(min);
-      }
-      const total = Object.values(c[label]!).reduce((a, b) => a + b, 0);
-      expect(total, `${label} total`).toBeGreaterThanOrEqual(MIN_TOTAL[label]!);
-    }
+    expect(minimumProblems(rows, MIN, MIN_TOTAL)).toEqual([]);
   });
 
   it("README.md's count table is the one computed from dev.jsonl", () => {
     const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
     expect(readme).toContain(markdownTable(rows));
+  });
+});
+
+describe('guard set checks', () => {
+  const row = (id: string, question: string, over: Record<string, string> = {}) => ({
+    id,
+    question,
+    lang: 'en',
+    expected: 'urgent',
+    note: 'why',
+    ...over,
+  });
+
+  it('name each malformed row', () => {
+    const rows = [
+      row('g0001', 'Heavy bleeding now'),
+      row('g0001', 'heavy bleeding now ', { lang: 'xx', expected: 'maybe' }),
+      row('x1', 'Other', { note: ' ' }),
+    ];
+    expect(rowProblems(rows, /^g\d{4}$/)).toEqual([
+      'g0001: duplicate id',
+      'g0001: unknown label maybe',
+      'g0001: unknown language xx',
+      'g0001: duplicate question',
+      'x1: note is not a non-empty string',
+      'x1: id does not match /^g\\d{4}$/',
+    ]);
+  });
+
+  it('name the cells below their minimum', () => {
+    const rows = [row('g0001', 'a'), row('g0002', 'b', { lang: 'fr' })];
+    expect(minimumProblems(rows, { urgent: { en: 1, fr: 2 } }, { urgent: 3 })).toEqual([
+      'urgent/fr: 1 < 2',
+      'urgent total: 2 < 3',
+    ]);
   });
 });

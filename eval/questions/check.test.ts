@@ -1,8 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { IntakeSchema } from '../../src/domain/intake.js';
 import {
   CATEGORIES,
   countsTable,
@@ -13,39 +11,18 @@ import {
   type Category,
   type Question,
 } from './questions.js';
+import {
+  duplicateProblems,
+  expectationProblems,
+  intakeProblems,
+  readBankEntries,
+  unpublishedEntryProblems,
+} from './set-checks.js';
 
 const ROOT = repoRoot();
-const KNOWLEDGE = path.join(ROOT, 'knowledge');
-
-interface BankEntry {
-  id: string;
-  status: string;
-  kind: string;
-}
-
-/** Every entry file under knowledge/ (imported documents and dot-files are not entries). */
-function readBank(): Map<string, BankEntry> {
-  const out = new Map<string, BankEntry>();
-  const walk = (dir: string): void => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      if (d.name.startsWith('.')) continue;
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) {
-        if (path.relative(KNOWLEDGE, p) !== 'documents') walk(p);
-      } else if (/\.ya?ml$/.test(d.name)) {
-        const y = parseYaml(readFileSync(p, 'utf8')) as Partial<BankEntry> | null;
-        if (y && typeof y.id === 'string') {
-          out.set(y.id, { id: y.id, status: String(y.status ?? ''), kind: String(y.kind ?? '') });
-        }
-      }
-    }
-  };
-  walk(KNOWLEDGE);
-  return out;
-}
 
 const questions: Question[] = loadQuestions(QUESTIONS_FILE);
-const bank = readBank();
+const bank = readBankEntries(ROOT);
 const byCategory = (c: Category): Question[] => questions.filter((q) => q.category === c);
 
 describe('eval/questions/questions.jsonl', () => {
@@ -55,69 +32,29 @@ describe('eval/questions/questions.jsonl', () => {
   });
 
   it('has unique ids and unique question texts', () => {
-    const ids = questions.map((q) => q.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const texts = questions.map((q) => q.question.trim().toLowerCase());
-    const dup = texts.filter((t, i) => texts.indexOf(t) !== i);
-    expect(dup).toEqual([]);
+    expect(duplicateProblems(questions)).toEqual([]);
   });
 
   it('keeps category and expected status consistent', () => {
-    const bad: string[] = [];
-    for (const q of questions) {
-      const { status, entries, grades } = q.expected;
-      const expectStatus: Partial<Record<Category, string>> = {
-        answerable: 'answered',
-        unanswerable: 'insufficient-evidence',
-        'out-of-scope': 'out-of-scope',
-        urgent: 'urgent',
-      };
-      const want = expectStatus[q.category];
-      if (want !== undefined && status !== want)
-        bad.push(`${q.id}: ${q.category} must expect ${want}, not ${status}`);
-      if (status === 'answered' && entries.length === 0) bad.push(`${q.id}: answered needs expected entries`);
-      if ((status === 'insufficient-evidence' || status === 'out-of-scope') && entries.length > 0) {
-        bad.push(`${q.id}: ${status} must list no entries`);
-      }
-      if (new Set(entries).size !== entries.length) bad.push(`${q.id}: duplicate expected entries`);
-      if (grades !== undefined) {
-        const keys = Object.keys(grades);
-        if (keys.length !== entries.length || keys.some((k) => !entries.includes(k))) {
-          bad.push(`${q.id}: grades must cover exactly the expected entries`);
-        }
-        if (!Object.values(grades).includes(2)) bad.push(`${q.id}: at least one entry must be graded 2`);
-      }
-      if (q.profile !== null && q.category !== 'answerable' && q.category !== 'adversarial') {
+    const statusOf = {
+      answerable: 'answered',
+      unanswerable: 'insufficient-evidence',
+      'out-of-scope': 'out-of-scope',
+      urgent: 'urgent',
+    };
+    const bad = expectationProblems(questions, statusOf, false);
+    for (const q of questions)
+      if (q.profile !== null && q.category !== 'answerable' && q.category !== 'adversarial')
         bad.push(`${q.id}: only answerable/adversarial questions carry a profile`);
-      }
-    }
     expect(bad).toEqual([]);
   });
 
   it('names only published knowledge entries', () => {
-    const bad: string[] = [];
-    for (const q of questions) {
-      for (const e of q.expected.entries) {
-        const entry = bank.get(e);
-        if (entry === undefined) bad.push(`${q.id}: ${e} is not in knowledge/`);
-        else if (entry.status !== 'published') bad.push(`${q.id}: ${e} is ${entry.status}, not published`);
-      }
-    }
-    expect(bad).toEqual([]);
+    expect(unpublishedEntryProblems(questions, bank)).toEqual([]);
   });
 
   it('points to intake files that exist and validate against the intake schema', () => {
-    const bad: string[] = [];
-    for (const p of new Set(questions.flatMap((q) => (q.profile === null ? [] : [q.profile])))) {
-      const file = path.join(ROOT, p);
-      if (!existsSync(file)) {
-        bad.push(`${p}: missing`);
-        continue;
-      }
-      const parsed = IntakeSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.success) bad.push(`${p}: ${parsed.error.message}`);
-    }
-    expect(bad).toEqual([]);
+    expect(intakeProblems(questions, ROOT)).toEqual([]);
   });
 
   it('meets the minimum counts', () => {

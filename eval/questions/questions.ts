@@ -52,22 +52,32 @@ export function repoRoot(): string {
 export const QUESTIONS_FILE = path.join(repoRoot(), 'eval', 'questions', 'questions.jsonl');
 
 /** Reads the JSONL file; each line is parsed and validated, errors name the line. */
-export function loadQuestions(file: string = QUESTIONS_FILE): Question[] {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const out: Question[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
-    }
-    const parsed = QuestionSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`line ${i + 1}: ${z.prettifyError(parsed.error)}`);
-    out.push(parsed.data);
-  });
+/**
+ * One JSON object per non-empty line, each parsed with `schema`; the first bad line throws an error
+ * naming the file and the line.
+ */
+export function loadJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
+  const name = path.basename(file);
+  const out: T[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${name} line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw new Error(`${name} line ${i + 1}: ${z.prettifyError(parsed.error)}`);
+      out.push(parsed.data);
+    });
   return out;
+}
+
+export function loadQuestions(file: string = QUESTIONS_FILE): Question[] {
+  return loadJsonl(file, QuestionSchema);
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -10,16 +10,21 @@
  *
  *   npx vitest run eval/questions/train-comparisons.test.ts
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { IntakeSchema } from '../../src/domain/intake.js';
-import { QUESTIONS_FILE, repoRoot } from './questions.js';
+import { loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
+import {
+  duplicateProblems,
+  expectationProblems,
+  intakeProblems,
+  normalizedText,
+  questionTexts,
+  readBankEntries,
+  unpublishedEntryProblems,
+} from './set-checks.js';
 
 const ROOT = repoRoot();
-const KNOWLEDGE = path.join(ROOT, 'knowledge');
 const FILE = path.join(ROOT, 'eval', 'questions', 'train-comparisons.jsonl');
 const EXTRA_FILE = path.join(ROOT, 'eval', 'questions', 'train-extra.jsonl');
 
@@ -64,60 +69,8 @@ const CONNECTIVE: Record<(typeof LANGS)[number], RegExp> = {
   ar: /(^|\s)(أم|أو|أفضل من)(\s|$)/,
 };
 
-function load(): ComparisonQuestion[] {
-  const out: ComparisonQuestion[] = [];
-  readFileSync(FILE, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new Error(`train-comparisons.jsonl line ${i + 1}: not JSON (${(e as Error).message})`, {
-          cause: e,
-        });
-      }
-      const parsed = ComparisonQuestionSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(`train-comparisons.jsonl line ${i + 1}: ${z.prettifyError(parsed.error)}`);
-      out.push(parsed.data);
-    });
-  return out;
-}
-
-/** Every entry file under knowledge/ (imported documents and dot-files are not entries). */
-function readBank(): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      if (d.name.startsWith('.')) continue;
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) {
-        if (path.relative(KNOWLEDGE, p) !== 'documents') walk(p);
-      } else if (/\.ya?ml$/.test(d.name)) {
-        const y = parseYaml(readFileSync(p, 'utf8')) as { id?: unknown; status?: unknown } | null;
-        if (y && typeof y.id === 'string') out.set(y.id, String(y.status ?? ''));
-      }
-    }
-  };
-  walk(KNOWLEDGE);
-  return out;
-}
-
-const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
-
-function questionTexts(file: string): Set<string> {
-  return new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => norm(String((JSON.parse(l) as { question?: unknown }).question ?? ''))),
-  );
-}
-
-const questions = load();
-const bank = readBank();
+const questions = loadJsonl(FILE, ComparisonQuestionSchema);
+const bank = readBankEntries(ROOT);
 const byCategory = (c: Category): ComparisonQuestion[] => questions.filter((q) => q.category === c);
 
 describe('eval/questions/train-comparisons.jsonl', () => {
@@ -127,12 +80,9 @@ describe('eval/questions/train-comparisons.jsonl', () => {
   });
 
   it('has unique c-prefixed ids, in order, and unique question texts', () => {
+    expect(duplicateProblems(questions)).toEqual([]);
     const ids = questions.map((q) => q.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    expect(ids.every((id) => /^c\d{4}$/.test(id))).toBe(true);
     expect(ids).toEqual(ids.map((_, i) => `c${String(i + 1).padStart(4, '0')}`));
-    const texts = questions.map((q) => norm(q.question));
-    expect(questions.filter((_, i) => texts.indexOf(texts[i]!) !== i).map((q) => q.id)).toEqual([]);
   });
 
   it('asks every question as a comparison (a connective of its language)', () => {
@@ -140,26 +90,11 @@ describe('eval/questions/train-comparisons.jsonl', () => {
   });
 
   it('keeps category, expected status, entries and grades consistent', () => {
-    const bad: string[] = [];
+    const statusOf = { answerable: 'answered', unanswerable: 'insufficient-evidence' };
+    const bad = expectationProblems(questions, statusOf, true);
     for (const q of questions) {
-      const { status, entries, grades } = q.expected;
-      if (q.category === 'answerable' && status !== 'answered')
-        bad.push(`${q.id}: answerable must expect answered`);
-      if (q.category === 'unanswerable' && status !== 'insufficient-evidence')
-        bad.push(`${q.id}: unanswerable must expect insufficient-evidence`);
-      if (status === 'answered' && entries.length === 0) bad.push(`${q.id}: answered needs expected entries`);
-      if (status === 'insufficient-evidence' && (entries.length > 0 || grades !== undefined))
-        bad.push(`${q.id}: insufficient-evidence lists no entries or grades`);
-      if (new Set(entries).size !== entries.length) bad.push(`${q.id}: duplicate expected entries`);
-      if (entries.length > 0) {
-        if (grades === undefined) bad.push(`${q.id}: grades missing`);
-        else {
-          const keys = Object.keys(grades);
-          if (keys.length !== entries.length || keys.some((k) => !entries.includes(k)))
-            bad.push(`${q.id}: grades must cover exactly the expected entries`);
-          if (!Object.values(grades).includes(2)) bad.push(`${q.id}: at least one entry must be graded 2`);
-        }
-      }
+      if (q.expected.status === 'insufficient-evidence' && q.expected.grades !== undefined)
+        bad.push(`${q.id}: insufficient-evidence lists no grades`);
       if (q.profile !== null && q.category === 'unanswerable')
         bad.push(`${q.id}: unanswerable questions carry no profile`);
       if (q.category === 'unanswerable' && !/searched/i.test(q.note))
@@ -169,28 +104,11 @@ describe('eval/questions/train-comparisons.jsonl', () => {
   });
 
   it('names only published knowledge entries', () => {
-    const bad: string[] = [];
-    for (const q of questions)
-      for (const e of q.expected.entries) {
-        const status = bank.get(e);
-        if (status === undefined) bad.push(`${q.id}: ${e} is not in knowledge/`);
-        else if (status !== 'published') bad.push(`${q.id}: ${e} is ${status}, not published`);
-      }
-    expect(bad).toEqual([]);
+    expect(unpublishedEntryProblems(questions, bank)).toEqual([]);
   });
 
   it('points to intake files that exist and validate against the intake schema', () => {
-    const bad: string[] = [];
-    for (const p of new Set(questions.flatMap((q) => (q.profile === null ? [] : [q.profile])))) {
-      const file = path.join(ROOT, p);
-      if (!existsSync(file)) {
-        bad.push(`${p}: missing`);
-        continue;
-      }
-      const parsed = IntakeSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.success) bad.push(`${p}: ${parsed.error.message}`);
-    }
-    expect(bad).toEqual([]);
+    expect(intakeProblems(questions, ROOT)).toEqual([]);
   });
 
   it('meets the minimum counts', () => {
@@ -208,12 +126,12 @@ describe('eval/questions/train-comparisons.jsonl', () => {
 
   it('shares no question text with train-extra.jsonl', () => {
     const extra = questionTexts(EXTRA_FILE);
-    expect(questions.filter((q) => extra.has(norm(q.question))).map((q) => q.id)).toEqual([]);
+    expect(questions.filter((q) => extra.has(normalizedText(q.question))).map((q) => q.id)).toEqual([]);
   });
 
   it('shares no question text with the evaluation set (eval/questions/questions.jsonl)', () => {
     // Only ids of this file are reported, so that a failure never shows evaluation questions.
     const evalTexts = questionTexts(QUESTIONS_FILE);
-    expect(questions.filter((q) => evalTexts.has(norm(q.question))).map((q) => q.id)).toEqual([]);
+    expect(questions.filter((q) => evalTexts.has(normalizedText(q.question))).map((q) => q.id)).toEqual([]);
   });
 });

@@ -6,16 +6,22 @@
  *
  *   WRITE_TRAIN_EXTRA_README=1 npx vitest run eval/questions/train-extra.test.ts
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { IntakeSchema } from '../../src/domain/intake.js';
-import { QUESTIONS_FILE, repoRoot } from './questions.js';
+import { loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
+import {
+  duplicateProblems,
+  expectationProblems,
+  intakeProblems,
+  normalizedText,
+  questionTexts,
+  readBankEntries,
+  unpublishedEntryProblems,
+} from './set-checks.js';
 
 const ROOT = repoRoot();
-const KNOWLEDGE = path.join(ROOT, 'knowledge');
 const EXTRA_FILE = path.join(ROOT, 'eval', 'questions', 'train-extra.jsonl');
 const README = path.join(ROOT, 'eval', 'questions', 'README-extra.md');
 
@@ -49,50 +55,6 @@ const MIN = {
   adversarial: 40,
 };
 
-function loadExtra(): ExtraQuestion[] {
-  const out: ExtraQuestion[] = [];
-  readFileSync(EXTRA_FILE, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new Error(`train-extra.jsonl line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
-      }
-      const parsed = ExtraQuestionSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(`train-extra.jsonl line ${i + 1}: ${z.prettifyError(parsed.error)}`);
-      out.push(parsed.data);
-    });
-  return out;
-}
-
-interface BankEntry {
-  id: string;
-  status: string;
-}
-
-/** Every entry file under knowledge/ (imported documents and dot-files are not entries). */
-function readBank(): Map<string, BankEntry> {
-  const out = new Map<string, BankEntry>();
-  const walk = (dir: string): void => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      if (d.name.startsWith('.')) continue;
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) {
-        if (path.relative(KNOWLEDGE, p) !== 'documents') walk(p);
-      } else if (/\.ya?ml$/.test(d.name)) {
-        const y = parseYaml(readFileSync(p, 'utf8')) as Partial<BankEntry> | null;
-        if (y && typeof y.id === 'string') out.set(y.id, { id: y.id, status: String(y.status ?? '') });
-      }
-    }
-  };
-  walk(KNOWLEDGE);
-  return out;
-}
-
 /** Markdown table: one row per category, one column per language, with totals. */
 function extraCountsTable(questions: readonly ExtraQuestion[]): string {
   const rows = [
@@ -117,10 +79,8 @@ function extraCountsTable(questions: readonly ExtraQuestion[]): string {
   return rows.join('\n');
 }
 
-const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
-
-const questions = loadExtra();
-const bank = readBank();
+const questions = loadJsonl(EXTRA_FILE, ExtraQuestionSchema);
+const bank = readBankEntries(ROOT);
 const byCategory = (c: Category): ExtraQuestion[] => questions.filter((q) => q.category === c);
 
 describe('eval/questions/train-extra.jsonl', () => {
@@ -130,51 +90,21 @@ describe('eval/questions/train-extra.jsonl', () => {
   });
 
   it('has unique x-prefixed ids and unique question texts', () => {
-    const ids = questions.map((q) => q.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    expect(ids.every((id) => id.startsWith('x'))).toBe(true);
-    const texts = questions.map((q) => norm(q.question));
-    const dup = questions.filter((_, i) => texts.indexOf(texts[i]!) !== i).map((q) => q.id);
-    expect(dup).toEqual([]);
+    expect(duplicateProblems(questions)).toEqual([]);
+    expect(questions.filter((q) => !q.id.startsWith('x')).map((q) => q.id)).toEqual([]);
   });
 
   it('keeps category, expected status, entries and grades consistent', () => {
-    const bad: string[] = [];
-    for (const q of questions) {
-      const { status, entries, grades } = q.expected;
-      if (q.category === 'answerable' && status !== 'answered')
-        bad.push(`${q.id}: answerable must expect answered`);
-      if (q.category === 'unanswerable' && status !== 'insufficient-evidence')
-        bad.push(`${q.id}: unanswerable must expect insufficient-evidence`);
-      if (status === 'answered' && entries.length === 0) bad.push(`${q.id}: answered needs expected entries`);
-      if (status === 'insufficient-evidence' && entries.length > 0)
-        bad.push(`${q.id}: insufficient-evidence lists no entries`);
-      if (new Set(entries).size !== entries.length) bad.push(`${q.id}: duplicate expected entries`);
-      if (entries.length > 0) {
-        if (grades === undefined) bad.push(`${q.id}: grades missing`);
-        else {
-          const keys = Object.keys(grades);
-          if (keys.length !== entries.length || keys.some((k) => !entries.includes(k)))
-            bad.push(`${q.id}: grades must cover exactly the expected entries`);
-          if (!Object.values(grades).includes(2)) bad.push(`${q.id}: at least one entry must be graded 2`);
-        }
-      }
+    const statusOf = { answerable: 'answered', unanswerable: 'insufficient-evidence' };
+    const bad = expectationProblems(questions, statusOf, true);
+    for (const q of questions)
       if (q.profile !== null && q.category === 'unanswerable')
         bad.push(`${q.id}: unanswerable questions carry no profile`);
-    }
     expect(bad).toEqual([]);
   });
 
   it('names only published knowledge entries', () => {
-    const bad: string[] = [];
-    for (const q of questions) {
-      for (const e of q.expected.entries) {
-        const entry = bank.get(e);
-        if (entry === undefined) bad.push(`${q.id}: ${e} is not in knowledge/`);
-        else if (entry.status !== 'published') bad.push(`${q.id}: ${e} is ${entry.status}, not published`);
-      }
-    }
-    expect(bad).toEqual([]);
+    expect(unpublishedEntryProblems(questions, bank)).toEqual([]);
   });
 
   it('covers every published entry with at least one answerable question grading it 2', () => {
@@ -190,17 +120,7 @@ describe('eval/questions/train-extra.jsonl', () => {
   });
 
   it('points to intake files that exist and validate against the intake schema', () => {
-    const bad: string[] = [];
-    for (const p of new Set(questions.flatMap((q) => (q.profile === null ? [] : [q.profile])))) {
-      const file = path.join(ROOT, p);
-      if (!existsSync(file)) {
-        bad.push(`${p}: missing`);
-        continue;
-      }
-      const parsed = IntakeSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.success) bad.push(`${p}: ${parsed.error.message}`);
-    }
-    expect(bad).toEqual([]);
+    expect(intakeProblems(questions, ROOT)).toEqual([]);
   });
 
   it('meets the minimum counts', () => {
@@ -223,13 +143,8 @@ describe('eval/questions/train-extra.jsonl', () => {
 
   it('shares no question text with the evaluation set (eval/questions/questions.jsonl)', () => {
     // Only ids of this file are reported, so that a failure never shows evaluation questions.
-    const evalTexts = new Set(
-      readFileSync(QUESTIONS_FILE, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => norm(String((JSON.parse(l) as { question?: unknown }).question ?? ''))),
-    );
-    expect(questions.filter((q) => evalTexts.has(norm(q.question))).map((q) => q.id)).toEqual([]);
+    const evalTexts = questionTexts(QUESTIONS_FILE);
+    expect(questions.filter((q) => evalTexts.has(normalizedText(q.question))).map((q) => q.id)).toEqual([]);
   });
 
   it('has the counts table of README-extra.md', () => {

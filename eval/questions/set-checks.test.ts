@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  duplicateProblems,
+  expectationProblems,
+  intakeProblems,
+  unpublishedEntryProblems,
+  type BankEntry,
+  type LabelledQuestion,
+} from './set-checks.js';
+
+const q = (over: Partial<LabelledQuestion> & { id: string }): LabelledQuestion => ({
+  question: `question ${over.id}`,
+  category: 'answerable',
+  expected: { status: 'answered', entries: ['a'], grades: { a: 2 } },
+  profile: null,
+  ...over,
+});
+const statusOf = { answerable: 'answered', unanswerable: 'insufficient-evidence' };
+
+describe('labelled question set checks', () => {
+  it('finds repeated ids and texts (case and spacing ignored)', () => {
+    const qs = [q({ id: 'x1', question: 'Is AMH  low?' }), q({ id: 'x1', question: 'is amh low?' })];
+    expect(duplicateProblems(qs)).toEqual(['x1: duplicate id', 'x1: duplicate question text']);
+    expect(duplicateProblems([q({ id: 'x1' }), q({ id: 'x2' })])).toEqual([]);
+  });
+
+  it('finds statuses that disagree with the category, and bad entries or grades', () => {
+    const qs = [
+      q({ id: 'x1', category: 'unanswerable' }),
+      q({ id: 'x2', expected: { status: 'answered', entries: [] } }),
+      q({ id: 'x3', expected: { status: 'answered', entries: ['a', 'b'], grades: { a: 1, b: 1 } } }),
+      q({ id: 'x4', expected: { status: 'answered', entries: ['a'] } }),
+      q({ id: 'x5', expected: { status: 'answered', entries: ['a'], grades: { b: 2 } } }),
+    ];
+    expect(expectationProblems(qs, statusOf, true)).toEqual([
+      'x1: unanswerable must expect insufficient-evidence, not answered',
+      'x2: answered needs expected entries',
+      'x3: at least one entry must be graded 2',
+      'x4: grades missing',
+      'x5: grades must cover exactly the expected entries',
+    ]);
+    // Grades are optional where the set allows it.
+    expect(
+      expectationProblems(
+        [q({ id: 'x4', expected: { status: 'answered', entries: ['a'] } })],
+        statusOf,
+        false,
+      ),
+    ).toEqual([]);
+  });
+
+  it('finds entries missing from the bank or not published', () => {
+    const bank = new Map<string, BankEntry>([
+      ['a', { id: 'a', status: 'published', kind: 'recommendation' }],
+      ['b', { id: 'b', status: 'draft', kind: 'recommendation' }],
+    ]);
+    const qs = [q({ id: 'x1', expected: { status: 'answered', entries: ['a', 'b', 'c'] } })];
+    expect(unpublishedEntryProblems(qs, bank)).toEqual([
+      'x1: b is draft, not published',
+      'x1: c is not in knowledge/',
+    ]);
+  });
+
+  it('finds profile files that do not exist', () => {
+    expect(intakeProblems([q({ id: 'x1', profile: 'fixtures/intakes/no-such-intake.json' })])).toEqual([
+      'fixtures/intakes/no-such-intake.json: missing',
+    ]);
+    expect(intakeProblems([q({ id: 'x1', profile: 'fixtures/intakes/seed-couple.json' })])).toEqual([]);
+  });
+});

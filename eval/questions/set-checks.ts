@@ -1,0 +1,135 @@
+/**
+ * Checks shared by the tests of the labelled question files (questions.jsonl, train-extra.jsonl,
+ * train-comparisons.jsonl): each returns the problems it finds, one line per problem naming the
+ * question id, so that a test asserts `toEqual([])` and a failure lists everything to fix.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { IntakeSchema } from '../../src/domain/intake.js';
+import { repoRoot } from './questions.js';
+
+/** The fields every labelled question file shares. */
+export interface LabelledQuestion {
+  id: string;
+  question: string;
+  category: string;
+  expected: { status: string; entries: string[]; grades?: Record<string, 1 | 2> | undefined };
+  profile: string | null;
+}
+
+export interface BankEntry {
+  id: string;
+  status: string;
+  kind: string;
+}
+
+/** Every entry file under knowledge/ (imported documents and dot-files are not entries). */
+export function readBankEntries(root: string = repoRoot()): Map<string, BankEntry> {
+  const knowledge = path.join(root, 'knowledge');
+  const out = new Map<string, BankEntry>();
+  const walk = (dir: string): void => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (d.name.startsWith('.')) continue;
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) {
+        if (path.relative(knowledge, p) !== 'documents') walk(p);
+      } else if (/\.ya?ml$/.test(d.name)) {
+        const y = parseYaml(readFileSync(p, 'utf8')) as Partial<BankEntry> | null;
+        if (y && typeof y.id === 'string')
+          out.set(y.id, { id: y.id, status: String(y.status ?? ''), kind: String(y.kind ?? '') });
+      }
+    }
+  };
+  walk(knowledge);
+  return out;
+}
+
+/** Question text as compared for duplicates: trimmed, lower case, spaces collapsed. */
+export const normalizedText = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** The normalized question texts of a JSONL question file (only the `question` field is read). */
+export function questionTexts(file: string): Set<string> {
+  return new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => normalizedText(String((JSON.parse(l) as { question?: unknown }).question ?? ''))),
+  );
+}
+
+/** Ids repeated, and ids of questions whose text repeats an earlier one. */
+export function duplicateProblems(questions: readonly LabelledQuestion[]): string[] {
+  const bad: string[] = [];
+  const ids = new Set<string>();
+  const texts = new Set<string>();
+  for (const q of questions) {
+    if (ids.has(q.id)) bad.push(`${q.id}: duplicate id`);
+    ids.add(q.id);
+    const t = normalizedText(q.question);
+    if (texts.has(t)) bad.push(`${q.id}: duplicate question text`);
+    texts.add(t);
+  }
+  return bad;
+}
+
+/**
+ * Expected status agrees with the category; answered questions list entries and abstentions none;
+ * grades (required when `gradesRequired`) cover exactly the entries with at least one graded 2.
+ */
+export function expectationProblems(
+  questions: readonly LabelledQuestion[],
+  statusOf: Readonly<Record<string, string>>,
+  gradesRequired: boolean,
+): string[] {
+  const bad: string[] = [];
+  for (const q of questions) {
+    const { status, entries, grades } = q.expected;
+    const want = statusOf[q.category];
+    if (want !== undefined && status !== want)
+      bad.push(`${q.id}: ${q.category} must expect ${want}, not ${status}`);
+    if (status === 'answered' && entries.length === 0) bad.push(`${q.id}: answered needs expected entries`);
+    if ((status === 'insufficient-evidence' || status === 'out-of-scope') && entries.length > 0)
+      bad.push(`${q.id}: ${status} must list no entries`);
+    if (new Set(entries).size !== entries.length) bad.push(`${q.id}: duplicate expected entries`);
+    if (grades === undefined) {
+      if (gradesRequired && entries.length > 0) bad.push(`${q.id}: grades missing`);
+      continue;
+    }
+    const keys = Object.keys(grades);
+    if (keys.length !== entries.length || keys.some((k) => !entries.includes(k)))
+      bad.push(`${q.id}: grades must cover exactly the expected entries`);
+    if (!Object.values(grades).includes(2)) bad.push(`${q.id}: at least one entry must be graded 2`);
+  }
+  return bad;
+}
+
+/** Expected entries that are not in knowledge/ or not published. */
+export function unpublishedEntryProblems(
+  questions: readonly LabelledQuestion[],
+  bank: ReadonlyMap<string, BankEntry>,
+): string[] {
+  const bad: string[] = [];
+  for (const q of questions)
+    for (const e of q.expected.entries) {
+      const entry = bank.get(e);
+      if (entry === undefined) bad.push(`${q.id}: ${e} is not in knowledge/`);
+      else if (entry.status !== 'published') bad.push(`${q.id}: ${e} is ${entry.status}, not published`);
+    }
+  return bad;
+}
+
+/** Profile paths (relative to the repository) that are missing or fail the intake schema. */
+export function intakeProblems(questions: readonly LabelledQuestion[], root: string = repoRoot()): string[] {
+  const bad: string[] = [];
+  for (const p of new Set(questions.flatMap((q) => (q.profile === null ? [] : [q.profile])))) {
+    const file = path.join(root, p);
+    if (!existsSync(file)) {
+      bad.push(`${p}: missing`);
+      continue;
+    }
+    const parsed = IntakeSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) bad.push(`${p}: ${parsed.error.message}`);
+  }
+  return bad;
+}
