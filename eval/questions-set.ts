@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { parseJsonl } from './questions/questions.js';
 
 export const QuestionSchema = z.object({
   id: z.string().min(1),
@@ -65,33 +66,15 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
   const extras = extra.map((p) => ({ p, text: read(p) }));
   const questions: LabelledQuestion[] = [];
   for (const x of extras) {
-    x.text.split(/\r?\n/).forEach((line, i) => {
-      if (!line.trim()) return;
-      const r = QuestionSchema.safeParse(JSON.parse(line));
-      if (!r.success)
+    parseJsonl(x.text, x.p, QuestionSchema).forEach((q, i) => {
+      if (q.split !== 'fit')
         throw new Error(
-          `${x.p}:${i + 1}: ${r.error.issues.map((e) => e.path.join('.') + ' ' + e.message).join('; ')}`,
+          `${x.p}: question ${i + 1} (${q.id}): training-only questions must be in the fit split`,
         );
-      if (r.data.split !== 'fit')
-        throw new Error(`${x.p}:${i + 1}: training-only questions must be in the fit split`);
-      questions.push({ ...r.data, trainingOnly: true });
+      questions.push({ ...q, trainingOnly: true });
     });
   }
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
-    }
-    const r = QuestionSchema.safeParse(raw);
-    if (!r.success)
-      throw new Error(
-        `${path}:${i + 1}: ${r.error.issues.map((x) => x.path.join('.') + ' ' + x.message).join('; ')}`,
-      );
-    questions.push(r.data);
-  });
+  questions.push(...parseJsonl(text, path, QuestionSchema));
   const cache = new Map<string, unknown>();
   return {
     path,

@@ -53,27 +53,29 @@ export const QUESTIONS_FILE = path.join(repoRoot(), 'eval', 'questions', 'questi
 
 /** Reads the JSONL file; each line is parsed and validated, errors name the line. */
 /**
- * One JSON object per non-empty line, each parsed with `schema`; the first bad line throws an error
- * naming the file and the line.
+ * JSONL text → one `schema`-parsed object per non-empty line. The first bad line throws an error
+ * "<name>:<line>: <what is wrong>".
  */
-export function loadJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
-  const name = path.basename(file);
+export function parseJsonl<T>(text: string, name: string, schema: z.ZodType<T>): T[] {
   const out: T[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new Error(`${name} line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
-      }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) throw new Error(`${name} line ${i + 1}: ${z.prettifyError(parsed.error)}`);
-      out.push(parsed.data);
-    });
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${name}:${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${name}:${i + 1}: ${z.prettifyError(parsed.error)}`);
+    out.push(parsed.data);
+  });
   return out;
+}
+
+/** A JSONL file parsed with `schema` (see parseJsonl); errors name the file by its base name. */
+export function loadJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
+  return parseJsonl(readFileSync(file, 'utf8'), path.basename(file), schema);
 }
 
 export function loadQuestions(file: string = QUESTIONS_FILE): Question[] {
