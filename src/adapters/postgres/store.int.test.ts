@@ -3,43 +3,16 @@
 // there, it goes away and comes back (simulated with a TCP proxy we can cut, so the shared
 // server keeps running for everyone else), and connections killed with pg_terminate_backend.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KnowledgePublication } from '../../ports/store.js';
-import { redactUrl } from '../store-core.js';
 import { expectStoreError, runStoreContract, waitFor, type RawDb } from '../store.contract.js';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from './pg-store.js';
+import { CuttableProxy, describeWithPostgres, TEST_PG_URL, withSchema } from './testing.js';
 
-const URL_ENV = process.env.FERTILITY_TEST_PG;
-const PG_URL = URL_ENV && URL_ENV.trim() !== '' ? URL_ENV : 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 
-async function probe(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (e) {
-    return (e as Error).message || String(e);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await probe(PG_URL);
-
-if (unreachable !== null) {
-  const reason = `SKIPPED: PostgreSQL not reachable at ${redactUrl(PG_URL)} (${unreachable}); set FERTILITY_TEST_PG`;
-  // Loud on purpose: a silent skip would pass a run that tested nothing on PostgreSQL.
-  process.stderr.write(`\n*** ${reason} ***\n\n`);
-  describe('postgres store', () => {
-    it.skip(reason, () => {});
-  });
-} else {
-  definePostgresTests();
-}
+await describeWithPostgres('postgres store', definePostgresTests);
 
 function definePostgresTests(): void {
   const runId = `test_${randomBytes(4).toString('hex')}`;
@@ -110,7 +83,7 @@ function definePostgresTests(): void {
       return {
         store,
         raw,
-        url: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`,
+        url: withSchema(PG_URL, schema),
         openAnother: (options) => openPostgresStore(PG_URL, opts(schema, options)),
         dispose: async () => {
           await store.close();
@@ -120,58 +93,6 @@ function definePostgresTests(): void {
       };
     },
   });
-
-  /** A TCP proxy in front of the server that a test can cut and restore. */
-  class CuttableProxy {
-    private server: net.Server | null = null;
-    private readonly sockets = new Set<net.Socket>();
-    port = 0;
-    private readonly target: { host: string; port: number };
-
-    constructor(url: string) {
-      const u = new URL(url);
-      this.target = { host: u.hostname || '127.0.0.1', port: Number(u.port || 5432) };
-    }
-
-    /** The test URL routed through this proxy. */
-    url(schema: string): string {
-      const u = new URL(PG_URL);
-      u.hostname = '127.0.0.1';
-      u.port = String(this.port);
-      u.searchParams.set('schema', schema);
-      return u.toString();
-    }
-
-    async start(): Promise<void> {
-      const server = net.createServer((down) => {
-        const up = net.connect(this.target.port, this.target.host);
-        for (const s of [down, up]) {
-          this.sockets.add(s);
-          s.on('close', () => this.sockets.delete(s));
-          s.on('error', () => {
-            down.destroy();
-            up.destroy();
-          });
-        }
-        down.pipe(up);
-        up.pipe(down);
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.port, '127.0.0.1', () => resolve());
-      });
-      this.port = (server.address() as net.AddressInfo).port;
-      this.server = server;
-    }
-
-    /** As if the server vanished: refuse new connections and cut the open ones. */
-    async stop(): Promise<void> {
-      const server = this.server;
-      this.server = null;
-      for (const s of this.sockets) s.destroy();
-      if (server) await new Promise<void>((r) => server.close(() => r()));
-    }
-  }
 
   describe('postgres faults', () => {
     it('an unreachable server is a retryable store-unavailable that names the server, never its password', async () => {
@@ -206,7 +127,7 @@ function definePostgresTests(): void {
           await store.appendAudit(t.id, { kind: 'answer', payload: { n: 2 } }),
         ];
 
-        await proxy.stop();
+        await proxy.cut();
         const down = await expectStoreError(
           store.appendAudit(t.id, { kind: 'answer', payload: { n: 3 } }),
           'store-unavailable',
@@ -226,7 +147,7 @@ function definePostgresTests(): void {
         expect((await store.verifyAudit()).ok).toBe(true);
       } finally {
         await store.close();
-        await proxy.stop();
+        await proxy.cut();
         await dropSchema(schema);
       }
     });
@@ -356,7 +277,7 @@ function definePostgresTests(): void {
           seen.push(p);
         });
         expect((replica as PostgresStore).notificationsConnected).toBe(true);
-        await proxy.stop();
+        await proxy.cut();
         await waitFor(
           () => errors.find((e) => /connection lost/.test(e.message)),
           2000,
@@ -384,7 +305,7 @@ function definePostgresTests(): void {
       } finally {
         await replica.close();
         await publisher.close();
-        await proxy.stop();
+        await proxy.cut();
         await dropSchema(schema);
       }
     });

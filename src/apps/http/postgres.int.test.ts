@@ -6,10 +6,10 @@
 // - two `fertility serve` processes (the built CLI) on one database: a knowledge version published
 //   through one is served by the other within a second, without a restart.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/open-store.js';
+import { CuttableProxy, describeWithPostgres, TEST_PG_URL } from '../../adapters/postgres/testing.js';
 import type { Engine } from '../../engine.js';
 import { KNOWLEDGE_DIR } from '../../paths.js';
 import type { AuditRecord, Store } from '../../ports/store.js';
@@ -18,85 +18,9 @@ import { prepareDirectory } from './knowledge-sync.js';
 import { request, startServeProcess, type ServeProcess } from './processes.js';
 import { engineForTests } from './testing.js';
 
-const URL_ENV = process.env.FERTILITY_TEST_PG;
-const PG_URL = URL_ENV && URL_ENV.trim() !== '' ? URL_ENV : 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 
-async function probe(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (e) {
-    return (e as Error).message || String(e);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await probe(PG_URL);
-if (unreachable !== null) {
-  const reason = `SKIPPED: PostgreSQL not reachable at ${PG_URL.replace(/:[^:@/]*@/, ':***@')} (${unreachable}); set FERTILITY_TEST_PG`;
-  // Loud on purpose: a silent skip would pass a run that tested nothing on PostgreSQL.
-  process.stderr.write(`\n*** ${reason} ***\n\n`);
-  describe('http service on postgres', () => {
-    it.skip(reason, () => {});
-  });
-} else {
-  definePostgresTests();
-}
-
-/** A TCP proxy in front of PostgreSQL that a test can cut and restore. */
-class CuttableProxy {
-  #server: net.Server | null = null;
-  readonly #sockets = new Set<net.Socket>();
-  port = 0;
-  readonly #target: { host: string; port: number };
-
-  constructor(url: string) {
-    const u = new URL(url);
-    this.#target = { host: u.hostname || '127.0.0.1', port: Number(u.port || 5432) };
-  }
-
-  url(schema: string): string {
-    const u = new URL(PG_URL);
-    u.hostname = '127.0.0.1';
-    u.port = String(this.port);
-    u.searchParams.set('schema', schema);
-    return u.toString();
-  }
-
-  async start(): Promise<void> {
-    const server = net.createServer((down) => {
-      const up = net.connect(this.#target.port, this.#target.host);
-      for (const s of [down, up]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => {
-          down.destroy();
-          up.destroy();
-        });
-      }
-      down.pipe(up);
-      up.pipe(down);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.#server = server;
-  }
-
-  /** As if the server vanished: refuse new connections and cut the open ones. */
-  async cut(): Promise<void> {
-    const server = this.#server;
-    this.#server = null;
-    for (const s of this.#sockets) s.destroy();
-    if (server) await new Promise<void>((r) => server.close(() => r()));
-  }
-}
+await describeWithPostgres('http service on postgres', definePostgresTests);
 
 async function allAudit(store: Store, tenantId: string): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describeWithPostgres, TEST_PG_URL, withSchema } from '../../../adapters/postgres/testing.js';
 import { PROJECT_ROOT } from '../../../paths.js';
 import { reportFailure } from '../io.js';
 import { register } from './admin.js';
@@ -180,46 +181,24 @@ describe('fertility audit verify', () => {
 
 // The same commands on PostgreSQL, when a server is reachable (the store contract covers
 // PostgreSQL in depth; this checks that --db postgres://… reaches it).
-const PG_URL = process.env.FERTILITY_TEST_PG?.trim() || 'postgres://postgres@127.0.0.1:5432/test';
-const pgReachable = await (async () => {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-})();
-
-if (pgReachable) {
-  describe('fertility admin on PostgreSQL', () => {
-    it('creates a tenant and a key and verifies the log', async () => {
-      const schema = `test_${randomBytes(4).toString('hex')}_admin`;
-      const db = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
-      try {
-        expect((await cli(['tenant', 'create', 'clinic-a', '--db', db])).code).toBe(0);
-        expect((await cli(['key', 'create', 'clinic-a', '--db', db])).code).toBe(0);
-        const v = await cli(['audit', 'verify', '--db', db, '--json']);
-        expect(v.code, v.stderr).toBe(0);
-        expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, chains: 1, records: 2 });
-      } finally {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
-    });
+await describeWithPostgres('fertility admin on PostgreSQL', () => {
+  it('creates a tenant and a key and verifies the log', async () => {
+    const schema = `test_${randomBytes(4).toString('hex')}_admin`;
+    const db = withSchema(TEST_PG_URL, schema);
+    try {
+      expect((await cli(['tenant', 'create', 'clinic-a', '--db', db])).code).toBe(0);
+      expect((await cli(['key', 'create', 'clinic-a', '--db', db])).code).toBe(0);
+      const v = await cli(['audit', 'verify', '--db', db, '--json']);
+      expect(v.code, v.stderr).toBe(0);
+      expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, chains: 1, records: 2 });
+    } finally {
+      const c = new pg.Client({ connectionString: TEST_PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
   });
-} else {
-  const reason = `SKIPPED: PostgreSQL not reachable at ${PG_URL.replace(/:[^:@/]*@/, ':***@')}; set FERTILITY_TEST_PG`;
-  process.stderr.write(`\n*** ${reason} ***\n\n`);
-  describe('fertility admin on PostgreSQL', () => {
-    it.skip(reason, () => {});
-  });
-}
+});
 
 describe('fertility audit verify (built CLI)', () => {
   const bin = join(PROJECT_ROOT, 'bin', 'fertility');
