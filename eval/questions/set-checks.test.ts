@@ -3,6 +3,7 @@ import {
   duplicateProblems,
   expectationProblems,
   intakeProblems,
+  trainingQuestionSchema,
   unpublishedEntryProblems,
   type BankEntry,
   type LabelledQuestion,
@@ -66,5 +67,23 @@ describe('labelled question set checks', () => {
       'fixtures/intakes/no-such-intake.json: missing',
     ]);
     expect(intakeProblems([q({ id: 'x1', profile: 'fixtures/intakes/seed-couple.json' })])).toEqual([]);
+  });
+
+  it('training-file schema: its id prefix, its categories, the fit split only', () => {
+    const schema = trainingQuestionSchema('x', ['answerable', 'unanswerable'] as const);
+    const line = {
+      id: 'x0001',
+      question: 'Is AMH low?',
+      lang: 'en',
+      category: 'answerable',
+      expected: { status: 'answered', entries: ['a'], grades: { a: 2 } },
+      profile: null,
+      split: 'fit',
+      note: 'a note long enough',
+    };
+    expect(schema.safeParse(line).success).toBe(true);
+    expect(schema.safeParse({ ...line, id: 'c0001' }).success).toBe(false);
+    expect(schema.safeParse({ ...line, category: 'urgent' }).success).toBe(false);
+    expect(schema.safeParse({ ...line, split: 'heldout' }).success).toBe(false);
   });
 });

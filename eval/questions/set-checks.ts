@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { IntakeSchema } from '../../src/domain/intake.js';
-import { repoRoot } from './questions.js';
+import { LANGS, repoRoot } from './questions.js';
 
 /** The fields every labelled question file shares. */
 export interface LabelledQuestion {
@@ -16,6 +17,30 @@ export interface LabelledQuestion {
   category: string;
   expected: { status: string; entries: string[]; grades?: Record<string, 1 | 2> | undefined };
   profile: string | null;
+}
+
+/**
+ * The line schema of a training-only question file: ids `<prefix>0001…`, the given categories,
+ * statuses answered / insufficient-evidence, and every line in the fit split.
+ */
+export function trainingQuestionSchema<C extends readonly [string, ...string[]]>(
+  prefix: string,
+  categories: C,
+) {
+  return z.strictObject({
+    id: z.string().regex(new RegExp(`^${prefix}\\d{4}$`), `ids look like ${prefix}0001`),
+    question: z.string().min(1),
+    lang: z.enum(LANGS),
+    category: z.enum(categories),
+    expected: z.strictObject({
+      status: z.enum(['answered', 'insufficient-evidence']),
+      entries: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)),
+      grades: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).optional(),
+    }),
+    profile: z.string().min(1).nullable(),
+    split: z.literal('fit'),
+    note: z.string().min(10),
+  });
 }
 
 export interface BankEntry {

@@ -12,8 +12,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
+import type { z } from 'zod';
+import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
   duplicateProblems,
   expectationProblems,
@@ -21,6 +21,7 @@ import {
   normalizedText,
   questionTexts,
   readBankEntries,
+  trainingQuestionSchema,
   unpublishedEntryProblems,
 } from './set-checks.js';
 
@@ -28,24 +29,10 @@ const ROOT = repoRoot();
 const FILE = path.join(ROOT, 'eval', 'questions', 'train-comparisons.jsonl');
 const EXTRA_FILE = path.join(ROOT, 'eval', 'questions', 'train-extra.jsonl');
 
-const LANGS = ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const;
 const CATEGORIES = ['answerable', 'unanswerable'] as const;
 type Category = (typeof CATEGORIES)[number];
 
-const ComparisonQuestionSchema = z.strictObject({
-  id: z.string().regex(/^c\d{4}$/, 'ids look like c0001'),
-  question: z.string().min(1),
-  lang: z.enum(LANGS),
-  category: z.enum(CATEGORIES),
-  expected: z.strictObject({
-    status: z.enum(['answered', 'insufficient-evidence']),
-    entries: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)),
-    grades: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).optional(),
-  }),
-  profile: z.string().min(1).nullable(),
-  split: z.literal('fit'),
-  note: z.string().min(10),
-});
+const ComparisonQuestionSchema = trainingQuestionSchema('c', CATEGORIES);
 type ComparisonQuestion = z.infer<typeof ComparisonQuestionSchema>;
 
 /** Minimums from the brief that asked for this set. */

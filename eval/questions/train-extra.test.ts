@@ -9,8 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
+import type { z } from 'zod';
+import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
   duplicateProblems,
   expectationProblems,
@@ -18,6 +18,7 @@ import {
   normalizedText,
   questionTexts,
   readBankEntries,
+  trainingQuestionSchema,
   unpublishedEntryProblems,
 } from './set-checks.js';
 
@@ -25,24 +26,10 @@ const ROOT = repoRoot();
 const EXTRA_FILE = path.join(ROOT, 'eval', 'questions', 'train-extra.jsonl');
 const README = path.join(ROOT, 'eval', 'questions', 'README-extra.md');
 
-const LANGS = ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const;
 const CATEGORIES = ['answerable', 'unanswerable', 'adversarial'] as const;
 type Category = (typeof CATEGORIES)[number];
 
-const ExtraQuestionSchema = z.strictObject({
-  id: z.string().regex(/^x\d{4}$/, 'ids look like x0001'),
-  question: z.string().min(1),
-  lang: z.enum(LANGS),
-  category: z.enum(CATEGORIES),
-  expected: z.strictObject({
-    status: z.enum(['answered', 'insufficient-evidence']),
-    entries: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)),
-    grades: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).optional(),
-  }),
-  profile: z.string().min(1).nullable(),
-  split: z.literal('fit'),
-  note: z.string().min(10),
-});
+const ExtraQuestionSchema = trainingQuestionSchema('x', CATEGORIES);
 type ExtraQuestion = z.infer<typeof ExtraQuestionSchema>;
 
 /** Minimums from the brief that asked for this set. */
