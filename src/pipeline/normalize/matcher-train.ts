@@ -167,7 +167,13 @@ export function trainMatcher(
   };
   const r = rng(seed ^ 0x5eed);
   const order = train.map((_, i) => i);
-  for (let ep = 0; ep < epochs; ep++) {
+  const allClasses = Array.from({ length: K }, (_, k) => k);
+  /**
+   * One AdaGrad epoch over the shuffled training examples; `classesOf(f)` says which weights of
+   * feature f may change (all of them while fitting, the kept ones while refitting after pruning;
+   * undefined = the feature was pruned away). Returns the mean loss.
+   */
+  const epoch = (classesOf: (f: number) => readonly number[] | undefined): number => {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
@@ -184,16 +190,22 @@ export function trainMatcher(
         bias[k]! -= (lr * g) / Math.sqrt(gBias[k]!);
       }
       for (const f of e.feats) {
+        const ks = classesOf(f);
+        if (!ks) continue;
         const w = row(W, f);
         const gg = row(G, f, 1e-8);
-        for (let k = 0; k < K; k++) {
+        for (const k of ks) {
           const g = (p[k]! - (k === e.y ? 1 : 0)) * s + l2 * w[k]!;
           gg[k]! += g * g;
           w[k]! -= (lr * g) / Math.sqrt(gg[k]!);
         }
       }
     }
-    log(`epoch ${ep + 1}/${epochs}: mean loss ${(loss / order.length).toFixed(4)}`);
+    return loss / order.length;
+  };
+  for (let ep = 0; ep < epochs; ep++) {
+    const loss = epoch(() => allClasses);
+    log(`epoch ${ep + 1}/${epochs}: mean loss ${loss.toFixed(4)}`);
   }
 
   // Prune: keep, per feature, its few largest weights; then refit only the kept weights for a
@@ -214,34 +226,8 @@ export function trainMatcher(
     if (!keep.size) W.delete(f);
   }
   for (let ep = 0; ep < refitEpochs; ep++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    let loss = 0;
-    for (const oi of order) {
-      const e = train[oi]!;
-      const p = softmax(logits(e.feats, W, bias), K, 1);
-      loss -= Math.log(Math.max(p[e.y]!, 1e-12));
-      const s = 1 / Math.sqrt(Math.max(1, e.feats.length));
-      for (let k = 0; k < K; k++) {
-        const g = p[k]! - (k === e.y ? 1 : 0);
-        gBias[k]! += g * g;
-        bias[k]! -= (lr * g) / Math.sqrt(gBias[k]!);
-      }
-      for (const f of e.feats) {
-        const ks = mask.get(f);
-        if (!ks) continue;
-        const w = W.get(f)!;
-        const gg = row(G, f, 1e-8);
-        for (const k of ks) {
-          const g = (p[k]! - (k === e.y ? 1 : 0)) * s + l2 * w[k]!;
-          gg[k]! += g * g;
-          w[k]! -= (lr * g) / Math.sqrt(gg[k]!);
-        }
-      }
-    }
-    log(`refit ${ep + 1}/${refitEpochs} (sparse): mean loss ${(loss / order.length).toFixed(4)}`);
+    const loss = epoch((f) => mask.get(f));
+    log(`refit ${ep + 1}/${refitEpochs} (sparse): mean loss ${loss.toFixed(4)}`);
   }
   const weights: Record<string, number[]> = {};
   const pruned = new Map<number, Float64Array>();
