@@ -39,9 +39,9 @@ export interface ConceptTerminology {
   isConcept(id: string): boolean;
   all(): readonly Concept[];
   /** `id` and every concept it is narrower than, transitively (letrozole → ovulation-induction). */
-  ancestors(id: string): string[];
+  ancestors(id: string): readonly string[];
   /** Concepts narrower than `id`, transitively (ivf → icsi). */
-  descendants(id: string): string[];
+  descendants(id: string): readonly string[];
   /** A phrase matcher over all concept synonyms in all languages. */
   matcher(): PhraseMatcher;
 }
@@ -63,7 +63,27 @@ export function parseConcepts(text: string, origin = 'concepts.yaml'): ConceptTe
       if (!byId.has(b)) throw new Error(`${origin}: concept "${c.id}" has unknown broader concept "${b}"`);
     }
   }
-  const ancestors = (id: string): string[] => {
+  // The hierarchy is fixed once loaded, and the pipeline asks for the same concepts' ancestors and
+  // descendants on every question: each list is walked once and kept (read-only to callers).
+  const ancestorsMemo = new Map<string, readonly string[]>();
+  const descendantsMemo = new Map<string, readonly string[]>();
+  const ancestors = (id: string): readonly string[] => {
+    let known = ancestorsMemo.get(id);
+    if (!known) {
+      known = walkAncestors(id);
+      if (byId.has(id)) ancestorsMemo.set(id, known);
+    }
+    return known;
+  };
+  const descendants = (id: string): readonly string[] => {
+    let known = descendantsMemo.get(id);
+    if (!known) {
+      known = walkDescendants(id);
+      if (byId.has(id)) descendantsMemo.set(id, known);
+    }
+    return known;
+  };
+  const walkAncestors = (id: string): string[] => {
     const seen = new Set<string>();
     const stack = [id];
     while (stack.length) {
@@ -77,7 +97,7 @@ export function parseConcepts(text: string, origin = 'concepts.yaml'): ConceptTe
   const children = new Map<string, string[]>();
   for (const c of byId.values())
     for (const b of c.broader) children.set(b, [...(children.get(b) ?? []), c.id]);
-  const descendants = (id: string): string[] => {
+  const walkDescendants = (id: string): string[] => {
     const seen = new Set<string>();
     const stack = [...(children.get(id) ?? [])];
     while (stack.length) {

@@ -35,4 +35,55 @@ describe('LooseMatcher', () => {
   it('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => Array.isArray(m.match(foldTokens(s)))));
   });
+
+  it('agrees with trying every phrase on every token (the indexed look-up changes speed, not results)', () => {
+    // Reference: the definition in the module comment, phrase by phrase in insertion order.
+    const phrases: Array<[string, string]> = [
+      ['a', 'pain side'],
+      ['b', 'pains'],
+      ['c', 'bleeding heavy'],
+      ['d', 'hsg tube'],
+      ['e', 'pain'],
+      ['f', 'bleed'],
+    ];
+    const lm = new LooseMatcher(1);
+    for (const [id, p] of phrases) lm.add(id, p);
+    const word = (pw: string, t: string): boolean =>
+      pw.length >= 5 ? t.startsWith(pw.slice(0, 5)) : t === pw || t === pw + 's';
+    const reference = (tokens: string[]): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        // Long first words before short ones, each group in insertion order.
+        const order = [
+          ...phrases.filter(([, p]) => foldTokens(p)[0]!.length >= 5),
+          ...phrases.filter(([, p]) => foldTokens(p)[0]!.length < 5),
+        ];
+        for (const [id, p] of order) {
+          const ws = foldTokens(p);
+          if (!word(ws[0]!, tokens[i]!)) continue;
+          let pos = i;
+          let ok = true;
+          for (let w = 1; w < ws.length && ok; w++) {
+            let found = -1;
+            for (let j = pos + 1; j <= Math.min(tokens.length - 1, pos + 2); j++)
+              if (word(ws[w]!, tokens[j]!)) {
+                found = j;
+                break;
+              }
+            if (found < 0) ok = false;
+            else pos = found;
+          }
+          if (ok) out.push(`${id}@${i}-${pos + 1}`);
+        }
+      }
+      return out;
+    };
+    const vocab = ['pain', 'pains', 'side', 'sides', 'bleeding', 'bleeds', 'heavy', 'hsg', 'hsgs', 'tube', 'x'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...vocab), { maxLength: 12 }), (tokens) => {
+        const got = lm.match(tokens).map((x) => `${x.id}@${x.start}-${x.end}`);
+        expect(got).toEqual(reference(tokens));
+      }),
+    );
+  });
 });

@@ -32,8 +32,11 @@ export function wordMatches(phraseWord: string, token: string): boolean {
 }
 
 export class LooseMatcher {
-  private readonly byFirst = new Map<string, Phrase[]>();
-  private readonly shortFirst: Phrase[] = [];
+  // Phrases by what a token must look like to start them: the first 5 letters of a long first word,
+  // or, for a short first word, the word itself and its plural (the only tokens it matches), so
+  // that matching looks up each token instead of trying every short phrase on it.
+  private readonly byStem = new Map<string, Phrase[]>();
+  private readonly byWord = new Map<string, Phrase[]>();
   readonly maxGap: number;
 
   constructor(maxGap = 2) {
@@ -45,12 +48,16 @@ export class LooseMatcher {
     if (words.length === 0) return;
     const p: Phrase = { id, text: phrase, words };
     const first = words[0]!;
-    if (first.length >= STEM) {
-      const key = first.slice(0, STEM);
-      const list = this.byFirst.get(key) ?? [];
-      list.push(p);
-      this.byFirst.set(key, list);
-    } else this.shortFirst.push(p);
+    const push = (map: Map<string, Phrase[]>, key: string): void => {
+      const list = map.get(key);
+      if (list) list.push(p);
+      else map.set(key, [p]);
+    };
+    if (first.length >= STEM) push(this.byStem, first.slice(0, STEM));
+    else {
+      push(this.byWord, first);
+      push(this.byWord, first + 's');
+    }
   }
 
   /** Every phrase occurrence (overlaps allowed), each with the token span it covers. */
@@ -58,9 +65,12 @@ export class LooseMatcher {
     const out: LooseMatch[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const candidates = [...(this.byFirst.get(t.slice(0, STEM)) ?? []), ...this.shortFirst];
+      const long = t.length >= STEM ? this.byStem.get(t.slice(0, STEM)) : undefined;
+      const short = this.byWord.get(t);
+      if (!long && !short) continue;
+      // Long-word phrases before short-word ones: the order matches are reported in.
+      const candidates = long && short ? [...long, ...short] : (long ?? short)!;
       for (const p of candidates) {
-        if (!wordMatches(p.words[0]!, t)) continue;
         let pos = i;
         let ok = true;
         for (let w = 1; w < p.words.length && ok; w++) {

@@ -36,8 +36,8 @@ export interface Vocabulary {
   matcher: PhraseMatcher;
   kindOf(id: string): TermKind | undefined;
   /** The id and its broader concepts (transitively); analytes have none. */
-  ancestors(id: string): string[];
-  descendants(id: string): string[];
+  ancestors(id: string): readonly string[];
+  descendants(id: string): readonly string[];
   has(id: string): boolean;
   /** English label for display. */
   label(id: string): string;

@@ -34,16 +34,35 @@ export function textFeatures(text: string): number[] {
   return lastFeatures;
 }
 
+// A word's own features (unigram and character n-grams) do not depend on its neighbours: hashed
+// once per distinct word, they make a question's features mostly look-ups. Bounded, so that a
+// stream of novel words cannot grow it without limit.
+const WORD_CACHE_LIMIT = 50_000;
+const wordFeatureCache = new Map<string, readonly number[]>();
+
+function wordFeatures(w: string): readonly number[] {
+  let f = wordFeatureCache.get(w);
+  if (f) return f;
+  const out = [fnv1a('w:' + w) % DIMS];
+  const padded = `<${w}>`;
+  for (let n = 3; n <= 5; n++)
+    for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
+  if (wordFeatureCache.size >= WORD_CACHE_LIMIT) wordFeatureCache.clear();
+  wordFeatureCache.set(w, out);
+  f = out;
+  return f;
+}
+
 function computeTextFeatures(text: string): number[] {
   const words = foldTokens(text).slice(0, 400);
   const out: number[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    out.push(fnv1a('w:' + w) % DIMS);
+    const own = wordFeatures(w);
+    // Same order as ever: the unigram, the bigram with the next word, then the n-grams.
+    out.push(own[0]!);
     if (i + 1 < words.length) out.push(fnv1a('b:' + w + ' ' + words[i + 1]) % DIMS);
-    const padded = `<${w}>`;
-    for (let n = 3; n <= 5; n++)
-      for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
+    for (let k = 1; k < own.length; k++) out.push(own[k]!);
   }
   return out;
 }
@@ -131,17 +150,18 @@ export function trainTextClassifier(
 }
 
 export class TextClassifier {
-  private readonly w = new Map<number, number>();
+  // Dense over the hash space (2 MiB): an array read per feature instead of a map look-up.
+  private readonly w = new Float64Array(DIMS);
   readonly model: TextClassifierModel;
   constructor(model: TextClassifierModel) {
     this.model = model;
-    for (const [k, v] of model.sparse) this.w.set(k, v);
+    for (const [k, v] of model.sparse) this.w[k] = v;
   }
   probability(text: string, dense: readonly number[]): number {
     const f = textFeatures(text);
     const scale = f.length ? 1 / Math.sqrt(f.length) : 0;
     let z = this.model.bias;
-    for (const k of f) z += (this.w.get(k) ?? 0) * scale;
+    for (const k of f) z += this.w[k]! * scale;
     for (let k = 0; k < this.model.dense.length; k++) z += this.model.dense[k]! * (dense[k] ?? 0);
     return 1 / (1 + Math.exp(-z));
   }

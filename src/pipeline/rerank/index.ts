@@ -32,9 +32,20 @@ const GRADE_WORDS: Array<[RegExp, number]> = [
   [/\b(weak|low|very low|grade c|level iii|good practice|gpp|consensus|insufficient)\b/, 1],
 ];
 
+// Sources are immutable parts of a snapshot: each one's rank is read once, not once per question.
+const rankOfSource = new WeakMap<Source, number>();
+
 /** 0 (ungraded) … 3 (strong / high certainty), from the source's own strength and certainty. */
 export function strengthRank(source: Source): number {
-  const text = `${source.strength ?? ''} ${source.certainty ?? ''}`.toLowerCase();
+  let rank = rankOfSource.get(source);
+  if (rank === undefined) {
+    rank = gradeOf(`${source.strength ?? ''} ${source.certainty ?? ''}`.toLowerCase());
+    rankOfSource.set(source, rank);
+  }
+  return rank;
+}
+
+function gradeOf(text: string): number {
   for (const [re, rank] of GRADE_WORDS) if (re.test(text)) return rank;
   return 0;
 }

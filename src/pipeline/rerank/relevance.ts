@@ -74,23 +74,37 @@ export const PAIR_FEATURES = [
 ] as const;
 export type PairFeatureName = (typeof PAIR_FEATURES)[number];
 
-export function coverage(q: QuestionContext, has: (t: string) => boolean): number {
-  let all = 0;
-  let hit = 0;
-  const maxIdf = Math.max(1, ...q.terms.map((t) => q.idf(t)));
-  for (const t of q.terms) {
-    const w = q.bankHasTerm(t) ? q.idf(t) : maxIdf;
-    all += w;
-    if (has(t)) hit += w;
+// A question's term weights are the same for every candidate: worked out once per question.
+const termWeightsOf = new WeakMap<QuestionContext, { weights: number[]; all: number }>();
+
+function termWeights(q: QuestionContext): { weights: number[]; all: number } {
+  let tw = termWeightsOf.get(q);
+  if (!tw) {
+    const maxIdf = Math.max(1, ...q.terms.map((t) => q.idf(t)));
+    const weights = q.terms.map((t) => (q.bankHasTerm(t) ? q.idf(t) : maxIdf));
+    let all = 0;
+    for (const w of weights) all += w;
+    tw = { weights, all };
+    termWeightsOf.set(q, tw);
   }
+  return tw;
+}
+
+export function coverage(q: QuestionContext, has: (t: string) => boolean): number {
+  const { weights, all } = termWeights(q);
+  let hit = 0;
+  for (let i = 0; i < weights.length; i++) if (has(q.terms[i]!)) hit += weights[i]!;
   return all > 0 ? hit / all : 0;
 }
+
+const salientStemsOf = new WeakMap<QuestionContext, ReadonlySet<string>>();
 
 /** Whether a quantitative question finds a quantity of the right kind in a sentence sharing two of its terms. */
 export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
   if (!q.quantity) return true;
   // Terms count as shared when equal or when they share a 5-letter stem ("pregnant" / "pregnancy").
-  const salient = new Set(q.terms.map(stem5));
+  let salient = salientStemsOf.get(q);
+  if (!salient) salientStemsOf.set(q, (salient = new Set(q.terms.map(stem5))));
   // The number must sit with the question's topic: one shared term for a short question, two otherwise.
   const need = Math.min(salient.size <= 4 ? 1 : 2, salient.size);
   return q.sentencesOf(e.key).some((s) => {

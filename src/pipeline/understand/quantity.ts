@@ -172,6 +172,9 @@ const UNITS: Record<QuantityKind, readonly string[]> = {
   size: ['mm', 'cm', 'millimetre', 'millimetres', 'millimeter', 'millimeters'],
   count: [],
 };
+const UNIT_SETS = new Map(
+  (Object.keys(UNITS) as QuantityKind[]).map((k) => [k, new Set(UNITS[k])] as const),
+);
 const CURRENCY = /[£$€]/;
 
 const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
@@ -224,6 +227,26 @@ export function quantityAsked(foldedQuestion: string): QuantityKind | null {
   return null;
 }
 
+// The same knowledge-bank sentences are checked for every quantitative question that retrieves
+// them: their numbers and folded words are worked out once (bounded, so memory stays flat).
+const SENTENCE_CACHE_LIMIT = 20_000;
+const sentenceCache = new Map<string, { numbers: readonly string[]; words: readonly string[] }>();
+
+function analyseSentence(sentence: string): { numbers: readonly string[]; words: readonly string[] } {
+  let a = sentenceCache.get(sentence);
+  if (!a) {
+    a = {
+      numbers: numbersIn(sentence),
+      words: spaced(
+        sentence.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/µ|μ/g, 'u'),
+      ).split(' '),
+    };
+    if (sentenceCache.size >= SENTENCE_CACHE_LIMIT) sentenceCache.clear();
+    sentenceCache.set(sentence, a);
+  }
+  return a;
+}
+
 /**
  * Whether `sentence` gives a quantity of `kind`: a number that is not a year and not one the
  * question itself gave, with a unit of that kind next to it (or a currency sign for costs, a
@@ -234,17 +257,13 @@ export function quantityGivenIn(
   sentence: string,
   questionNumbers: ReadonlySet<string>,
 ): boolean {
-  const numbers = numbersIn(sentence).filter(
-    (v) => !(Number(v) >= 1900 && Number(v) <= 2100) && !questionNumbers.has(v),
-  );
+  const { numbers: stated, words } = analyseSentence(sentence);
+  const numbers = stated.filter((v) => !(Number(v) >= 1900 && Number(v) <= 2100) && !questionNumbers.has(v));
   if (numbers.length === 0) return false;
   if (kind === 'count') return true;
   if (kind === 'cost' && CURRENCY.test(sentence)) return true;
   if ((kind === 'chance' || kind === 'level') && sentence.includes('%')) return true;
-  const words = spaced(
-    sentence.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/µ|μ/g, 'u'),
-  ).split(' ');
-  const units = new Set(UNITS[kind]);
+  const units = UNIT_SETS.get(kind)!;
   for (let i = 0; i < words.length; i++) {
     if (!/^\d+([.,]\d+)?$/.test(words[i]!)) continue;
     // "2.5 mg", "2.5mg" (split by folding), "25 ng/mL" → "25 ng ml"
