@@ -285,6 +285,26 @@ describe('parseResultLine', () => {
     });
   });
 
+  it('keeps the unit when the range starts with a number shaped like a power of ten ("100 - 200")', () => {
+    // "100" and "1000" have the shape of "10^0" / "10^00" multipliers; the unit is the longest
+    // run of unit-shaped chunks that the unit parser reads. Found by the de-identification fuzz test.
+    const isUnit = (t: string): boolean => ['ng/mL', 'x10^6/mL'].includes(t);
+    for (const [line, low, high] of [
+      ['AMH 100 ng/mL 100 - 200', 100, 200],
+      ['AMH 10000000 ng/mL 1000 - 1001', 1000, 1001],
+      ['AMH 3.2 ng/mL 1012 - 2000', 1012, 2000],
+    ] as const) {
+      expect(parseResultLine(line, { isUnit }), line).toMatchObject({
+        unitText: 'ng/mL',
+        range: { low, high },
+      });
+    }
+    expect(parseResultLine('Sperm 15 x10^6/mL 15 - 200', { isUnit })).toMatchObject({
+      unitText: 'x10^6/mL',
+      range: { low: 15, high: 200 },
+    });
+  });
+
   it('reads a method printed after the range', () => {
     const matchMethod = (t: string): string | null => (t === 'ECLIA' ? 'ECLIA' : null);
     expect(

@@ -711,16 +711,19 @@ function parseRemainder(
       unitChunks.push(c);
       i++;
     }
-    if (unitChunks.length > 0) {
-      const candidate = text.slice(unitChunks[0]!.start, unitChunks[unitChunks.length - 1]!.end);
-      // Shape alone cannot tell a unit from the first words of a comment; the unit parser can.
-      // A unit the parser does not know is still kept when it fills its own column and looks
-      // like a unit ("xyz/L"): the converter then reports it as unknown instead of "missing".
-      const wholeCell = unitChunks[0]!.gapBefore && (chunks[i]?.gapBefore ?? true);
-      if (!ctx.isUnit || ctx.isUnit(candidate) || (wholeCell && candidate.includes('/')))
-        out.unitText = candidate;
-      else i -= unitChunks.length;
-    }
+    // Shape alone cannot tell a unit from the first words of a comment, or from the start of a
+    // range whose first number looks like a power of ten ("ng/mL 100 - 200": "100" has the shape
+    // of "10^0"); the unit parser can. The longest run of unit-shaped chunks that it reads is the
+    // unit. A unit the parser does not know is still kept when the whole run fills its own column
+    // and looks like a unit ("xyz/L"): the converter then reports it as unknown, not "missing".
+    const wholeCell = unitChunks.length > 0 && unitChunks[0]!.gapBefore && (chunks[i]?.gapBefore ?? true);
+    const runText = (n: number): string => text.slice(unitChunks[0]!.start, unitChunks[n - 1]!.end);
+    let taken = 0;
+    if (unitChunks.length > 0 && (!ctx.isUnit || (wholeCell && runText(unitChunks.length).includes('/'))))
+      taken = unitChunks.length;
+    else for (let n = unitChunks.length; n > 0 && taken === 0; n--) if (ctx.isUnit!(runText(n))) taken = n;
+    if (taken > 0) out.unitText = runText(taken);
+    i -= unitChunks.length - taken;
   }
   const trailing: string[] = [];
   const segs = segmentsOf(text, chunks, i);
