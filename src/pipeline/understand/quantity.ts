@@ -172,9 +172,7 @@ const UNITS: Record<QuantityKind, readonly string[]> = {
   size: ['mm', 'cm', 'millimetre', 'millimetres', 'millimeter', 'millimeters'],
   count: [],
 };
-const UNIT_SETS = new Map(
-  (Object.keys(UNITS) as QuantityKind[]).map((k) => [k, new Set(UNITS[k])] as const),
-);
+const UNIT_SETS = new Map((Object.keys(UNITS) as QuantityKind[]).map((k) => [k, new Set(UNITS[k])] as const));
 const CURRENCY = /[£$€]/;
 
 const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
