@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Fastify, {
   LogController,
@@ -141,6 +142,35 @@ interface Ctx<S extends RouteSpec> {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** At most this much of a refused body is read (and thrown away) before the 413 is sent. */
+const DISCARD_MAX_BYTES = 32 * 1024 * 1024;
+const DISCARD_MAX_MS = 5000;
+
+/** Read and drop the rest of a request body, until it ends or a bound is reached. */
+function discardBody(raw: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (): void => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      raw.removeListener('end', finish);
+      raw.removeListener('error', finish);
+      raw.removeListener('close', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      seen += chunk.length;
+      if (seen > DISCARD_MAX_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DISCARD_MAX_MS);
+    raw.on('data', onData);
+    raw.once('end', finish);
+    raw.once('error', finish);
+    raw.once('close', finish);
+    raw.resume();
+  });
+}
 
 function jsonObject(value: unknown): JsonObject {
   return JSON.parse(JSON.stringify(value)) as JsonObject;
@@ -350,9 +380,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return reply.send(r.body);
   };
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const limit = request.routeOptions.bodyLimit;
     const f = failureFrom(error, request.id, limit !== undefined ? { bodyLimit: limit } : {});
+    // An oversized body is refused from its Content-Length, while the client is still sending it.
+    // Answering and closing at once resets the connection under the client's writes, which then
+    // sees EPIPE instead of the 413 (one time in five with 2 MiB on this machine): the rest of the
+    // body is read and discarded first, within a bound, so that the error reaches the client.
+    if (f.status === 413 && !request.raw.complete) await discardBody(request.raw);
     if (f.status >= 500 && f.body.error.code === 'internal-error') {
       // A bug: log where it happened (the stack), not the message, which may quote input.
       const e = error as Error;

@@ -64,6 +64,13 @@ describe('fertility serve on SQLite', () => {
       expect(r.status, `${path}: ${r.body.slice(0, 200)}`).toBe(status);
       expect(JSON.parse(r.body).error.code).toBeDefined();
     }
+    // Refused while the client is still sending it: the 413 arrives every time, never a reset
+    // connection (before the body was drained, one request in five failed with EPIPE).
+    const big = JSON.stringify({ question: 'q', pad: 'x'.repeat(2 * 1024 * 1024) });
+    for (let k = 0; k < 10; k++) {
+      const r = await request(p.url, { path: '/v1/ask', body: big });
+      expect(r.status, `attempt ${k + 1}: ${r.error ?? ''}`).toBe(413);
+    }
     expect(await p.stop()).toBe(0);
     const store = await openStore(db);
     try {
