@@ -19,6 +19,7 @@ import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
 import { quantityAsked } from './understand/quantity.js';
+import { asksDefinition } from './understand/definition.js';
 import {
   pairFeatures,
   quantityGiven,
@@ -352,6 +353,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       (v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100,
     ),
     quantity: quantityAsked(understood.tokens.join(' ')),
+    // On the question as written: spelling correction turns "considera" into "consider".
+    asksDefinition: asksDefinition(understood.text),
     questionNumbers: new Set(numbersIn(understood.text)),
     english,
     novelWords,

@@ -4,7 +4,8 @@
  * well the entry answers the question — lexical scores and ranks, how much of the question's
  * specific vocabulary the entry is ABOUT (title and concept names) or merely mentions, concept
  * matches, whether a quantitative question gets a number, whether a year in the question (a
- * guideline edition) appears, applicability to the profile, the entry's kind and grading — and a
+ * guideline edition) appears, whether a definition question meets a definition entry,
+ * applicability to the profile, the entry's kind and grading — and a
  * logistic model over them, fitted on the labelled question set (`fertility train reranker`):
  * pairs with an expected entry are positive, every other candidate (and every candidate of a
  * question the bank cannot answer) negative. Its probability orders the evidence and feeds the
@@ -29,6 +30,8 @@ export interface QuestionContext {
   years: readonly string[];
   /** The kind of number the question asks for (see understand/quantity), or null. */
   quantity: QuantityKind | null;
+  /** The question asks what a term means or what counts as it (see understand/definition). */
+  asksDefinition: boolean;
   /** Numbers the question itself states (they are not answers). */
   questionNumbers: ReadonlySet<string>;
   english: boolean;
@@ -69,6 +72,8 @@ export const PAIR_FEATURES = [
   'applicabilityNotMet',
   'kindRecommendation',
   'kindWarningSign',
+  'definitionAsked',
+  'definitionUnasked',
   'strength',
   'questionTerms',
 ] as const;
@@ -142,6 +147,8 @@ export function pairFeatures(
     applicabilityNotMet: e.applicability.truth === 'not-met' ? 1 : 0,
     kindRecommendation: e.kind === 'recommendation' ? 1 : 0,
     kindWarningSign: e.kind === 'warning-sign' ? 1 : 0,
+    definitionAsked: q.asksDefinition && e.kind === 'definition' ? 1 : 0,
+    definitionUnasked: !q.asksDefinition && e.kind === 'definition' ? 1 : 0,
     strength: e.strengthRank,
     questionTerms: Math.log1p(q.terms.length),
   };

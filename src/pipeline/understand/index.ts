@@ -10,7 +10,7 @@ import type { Negation } from '../../terminology/negation.js';
 import { foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
 import { scanForInjection } from './injection.js';
-import { detectLanguage } from './language.js';
+import { detectLanguage, FUNCTION_WORDS } from './language.js';
 
 export interface QuestionTerm {
   id: string;
@@ -75,6 +75,7 @@ export interface UnderstandDeps {
   negation: Negation;
   /** Spelling correction of unknown words (see ./spelling); none when absent. */
   correct?: (word: string) => string | null;
+
   /** Word-level translation into the bank's English for questions in other languages. */
   glossary?: Glossary;
 }
@@ -84,7 +85,12 @@ export function understandQuestion(question: string, deps: UnderstandDeps): Unde
   const raw = foldTokens(scan.cleaned);
   const language = detectLanguage(scan.cleaned || question, raw.length ? raw : foldTokens(question));
   const corrections: Array<[string, string]> = [];
+  const foreign = language !== 'en';
+  const functionWords = language === 'en' || language === 'ar' ? undefined : FUNCTION_WORDS[language];
   const tokens = raw.map((t) => {
+    // A word the glossary translates, or a function word of the question's language, is a known
+    // word of that language, not a misspelt English one ("contre" is not "centre").
+    if (foreign && (deps.glossary?.english(t) || functionWords?.has(t))) return t;
     const c = deps.correct?.(t);
     if (c && c !== t) {
       corrections.push([t, c]);
@@ -110,10 +116,13 @@ export function understandQuestion(question: string, deps: UnderstandDeps): Unde
     text: scan.cleaned,
     language,
     tokens,
-    // A question in another language is also searched with the English words of its ordinary words.
-    searchText: (language === 'en' || !deps.glossary
+    // A question in another language is searched with its own words, the English of its ordinary
+    // words (glossary), and the English words its unknown words are closest to ("aspirina" →
+    // "aspirin"): added, not substituted, since a foreign word one letter away from an English
+    // one is often a different word ("seria" is not "serial").
+    searchText: (language === 'en'
       ? tokens
-      : [...tokens, ...deps.glossary.translate(tokens)]
+      : [...raw, ...(deps.glossary?.translate(raw) ?? []), ...corrections.map(([, to]) => to)]
     ).join(' '),
     corrections,
     terms,

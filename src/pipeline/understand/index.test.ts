@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { getGlossary } from '../../terminology/glossary.js';
+import { getVocabulary } from '../../terminology/index.js';
+import { getNegation } from '../../terminology/negation.js';
+import { understandQuestion } from './index.js';
+import { SpellingCorrector } from './spelling.js';
+
+// A corrector over a few English words, standing in for the bank's prose (the real one is built
+// from the bank by the retrieval index; what matters here is what understand does with its answers).
+const english = new SpellingCorrector(
+  new Map(['fallopian', 'verified', 'aspirin', 'torque', 'serial'].map((w) => [w, 3] as const)),
+);
+const deps = {
+  vocabulary: getVocabulary(),
+  negation: getNegation(),
+  glossary: getGlossary(),
+  correct: (w: string) => english.correct(w),
+};
+const understand = (q: string) => understandQuestion(q, deps);
+
+describe('understandQuestion: spelling and translation', () => {
+  it('corrects a misspelt English word in place', () => {
+    const u = understand('Are my fallopain tubes blocked?');
+    expect(u.language).toBe('en');
+    expect(u.corrections).toContainEqual(['fallopain', 'fallopian']);
+    expect(u.tokens).toContain('fallopian');
+    expect(u.searchText.split(' ')).not.toContain('fallopain');
+  });
+
+  it('leaves a word the glossary translates alone in a French question ("vérifier" is not "verified")', () => {
+    const u = understand("Faut-il vérifier l'immunité avant de concevoir ?");
+    expect(u.language).toBe('fr');
+    expect(u.corrections).toEqual([]);
+    const words = u.searchText.split(' ');
+    expect(words).toContain('verifier');
+    expect(words).not.toContain('verified');
+    // …and searches it with the glossary's English ("check").
+    expect(words).toContain('check');
+  });
+
+  it('leaves a function word of the question’s language alone ("porque" is not "torque")', () => {
+    const u = understand('¿Por qué no nos embarazamos, porque ya lo intentamos?');
+    expect(u.language).toBe('es');
+    expect(u.corrections).toEqual([]);
+    expect(u.searchText.split(' ')).not.toContain('torque');
+  });
+
+  it('keeps the original of a corrected foreign word in the search text ("serian" beside "serial")', () => {
+    const u = understand('¿Qué síntomas serían motivo para llamar a la clínica?');
+    expect(u.language).toBe('es');
+    expect(u.corrections).toContainEqual(['serian', 'serial']);
+    const words = u.searchText.split(' ');
+    expect(words).toContain('serian');
+    expect(words).toContain('clinica');
+  });
+
+  it('adds, beside a foreign word, the English word it is closest to ("aspirina" → "aspirin")', () => {
+    const u = understand('¿Sirve tomar aspirina durante la estimulación?');
+    expect(u.language).toBe('es');
+    const words = u.searchText.split(' ');
+    expect(words).toContain('aspirina');
+    expect(words).toContain('aspirin');
+  });
+});
