@@ -103,6 +103,25 @@ describe('answers', () => {
   });
 });
 
+describe('profile facts of repeated intakes', () => {
+  it('builds a couple’s facts once, rebuilds them when the intake changes, and never keeps a bad intake', async () => {
+    const e = await createEngine({});
+    const first = await e.internals.factsFor(seedCouple);
+    // The same intake again (a fresh copy, as each HTTP request brings): the same facts object.
+    expect(await e.internals.factsFor(structuredClone(seedCouple))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // A changed intake is another couple: its facts are built afresh and differ where it differs.
+    const older = structuredClone(seedCouple) as { female: { age: number } };
+    older.female.age = 41;
+    const changed = await e.internals.factsFor(older);
+    expect(changed).not.toBe(first);
+    expect(changed).not.toEqual(first);
+    // An invalid intake is refused every time, not remembered.
+    for (let i = 0; i < 2; i++)
+      await expect(e.internals.factsFor({ female: { age: -3 } })).rejects.toThrow(/female\.age/);
+  });
+});
+
 describe('recommend', () => {
   it('returns only entries whose conditions the couple meets, with their reasons', async () => {
     const r = await engine.recommend(seedCouple);

@@ -136,6 +136,9 @@ function scopeGeneralConcepts(): Set<string> {
   return new Set(data.generalConcepts ?? []);
 }
 
+/** How many couples' profile facts an engine keeps (see factsFor in createEngine). */
+const FACTS_CACHE_SIZE = 256;
+
 export function hashIntake(intake: unknown): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(intake)).digest('hex');
 }
@@ -206,8 +209,26 @@ export async function createEngine(
     if (r.kind !== 'ok') throw new IssueError(r.kind === 'error' ? r.issues : r.reasons);
     return r.value;
   };
-  const factsFor = async (intake: unknown): Promise<ProfileFacts | null> =>
-    intake === undefined || intake === null ? null : profileFacts(await profileOf(intake));
+  // A couple's intake comes with each of their questions (the clinician's screen sends it every
+  // time), and building a profile costs more than answering: the facts the pipeline needs are kept
+  // by the intake's hash (the one audited), least recently used out. Profiles depend on the intake
+  // and the clinical criteria loaded at start only, never on the knowledge version or the date.
+  const factsCache = new Map<string, ProfileFacts>();
+  const factsFor = async (
+    intake: unknown,
+    hash: string | null = intake === undefined || intake === null ? null : hashIntake(intake),
+  ): Promise<ProfileFacts | null> => {
+    if (intake === undefined || intake === null || hash === null) return null;
+    let facts = factsCache.get(hash);
+    if (facts) {
+      factsCache.delete(hash); // most recently used last
+    } else {
+      facts = Object.freeze(profileFacts(await profileOf(intake)));
+      if (factsCache.size >= FACTS_CACHE_SIZE) factsCache.delete(factsCache.keys().next().value!);
+    }
+    factsCache.set(hash, facts);
+    return facts;
+  };
 
   const audit = async (
     record: Omit<AnswerAuditRecord, 'config'>,
@@ -219,14 +240,15 @@ export async function createEngine(
 
   const askWithTrace = async (question: string, opts: AskOptions = {}) => {
     const s = currentServing(); // one version for the whole request, even if a reload lands meanwhile
-    const facts = await factsFor(opts.profile);
+    const profileHash = opts.profile === undefined ? null : hashIntake(opts.profile);
+    const facts = await factsFor(opts.profile, profileHash);
     const prepared = prepare({ question, facts }, s, deps);
     const answer = await finish(prepared, s, deps, calibrator, opts.signal);
     await audit(
       {
         kind: 'ask',
         question,
-        profileHash: opts.profile === undefined ? null : hashIntake(opts.profile),
+        profileHash,
         knowledgeVersion: s.snapshot.version,
         status: answer.status,
         citations: answer.citations.map((c) => c.id),
