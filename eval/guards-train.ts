@@ -88,6 +88,7 @@ export async function trainGuards(
       vocabulary: deps.vocabulary,
       negation: deps.negation,
       correct: (w) => serving.index.correct(w),
+      glossary: deps.glossary,
     });
     const gs = guardSignals(
       d.text,
