@@ -78,7 +78,19 @@ describe('LooseMatcher', () => {
       }
       return out;
     };
-    const vocab = ['pain', 'pains', 'side', 'sides', 'bleeding', 'bleeds', 'heavy', 'hsg', 'hsgs', 'tube', 'x'];
+    const vocab = [
+      'pain',
+      'pains',
+      'side',
+      'sides',
+      'bleeding',
+      'bleeds',
+      'heavy',
+      'hsg',
+      'hsgs',
+      'tube',
+      'x',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...vocab), { maxLength: 12 }), (tokens) => {
         const got = lm.match(tokens).map((x) => `${x.id}@${x.start}-${x.end}`);
