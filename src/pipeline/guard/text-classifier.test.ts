@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TextClassifier, textFeatures, trainTextClassifier, type Example } from './text-classifier.js';
+import { foldTokens } from '../../terminology/text.js';
+import { DIMS, TextClassifier, textFeatures, trainTextClassifier, type Example } from './text-classifier.js';
 
 const ex = (text: string, label: 0 | 1): Example => ({ text, dense: [0], label });
 
@@ -58,6 +59,42 @@ describe('text classifier', () => {
         expect(p).toBeGreaterThanOrEqual(0);
         expect(p).toBeLessThanOrEqual(1);
         expect(textFeatures(s).every((k) => Number.isInteger(k) && k >= 0)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('text features', () => {
+  // The definition, written out without the per-word cache: what a trained model's weights mean.
+  const fnv1a = (x: string): number => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < x.length; i++) {
+      h ^= x.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h >>> 0;
+  };
+  const reference = (text: string): number[] => {
+    const words = foldTokens(text).slice(0, 400);
+    const out: number[] = [];
+    words.forEach((w, i) => {
+      out.push(fnv1a('w:' + w) % DIMS);
+      if (i + 1 < words.length) out.push(fnv1a('b:' + w + ' ' + words[i + 1]) % DIMS);
+      const padded = `<${w}>`;
+      for (let n = 3; n <= 5; n++)
+        for (let j = 0; j + n <= padded.length; j++)
+          out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
+    });
+    return out;
+  };
+
+  it('are the hashed word, bigram and character n-grams, in order, whether words were seen before or not', () => {
+    const words = fc.constantFrom('pain', 'fièvre', 'AMH', 'دم', 'bleeding', 'x', 'ovulación');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(words, fc.string({ maxLength: 8 })), { maxLength: 12 }), (ws) => {
+        const text = ws.join(' ');
+        expect(textFeatures(text)).toEqual(reference(text));
+        expect(textFeatures(text + ' ')).toEqual(reference(text)); // a second text: words now cached
       }),
     );
   });

@@ -41,16 +41,15 @@ const WORD_CACHE_LIMIT = 50_000;
 const wordFeatureCache = new Map<string, readonly number[]>();
 
 function wordFeatures(w: string): readonly number[] {
-  let f = wordFeatureCache.get(w);
-  if (f) return f;
+  const known = wordFeatureCache.get(w);
+  if (known) return known;
   const out = [fnv1a('w:' + w) % DIMS];
   const padded = `<${w}>`;
   for (let n = 3; n <= 5; n++)
     for (let j = 0; j + n <= padded.length; j++) out.push(fnv1a(`c${n}:` + padded.slice(j, j + n)) % DIMS);
   if (wordFeatureCache.size >= WORD_CACHE_LIMIT) wordFeatureCache.clear();
   wordFeatureCache.set(w, out);
-  f = out;
-  return f;
+  return out;
 }
 
 function computeTextFeatures(text: string): number[] {
