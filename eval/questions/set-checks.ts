@@ -158,3 +158,35 @@ export function intakeProblems(questions: readonly LabelledQuestion[], root: str
   }
   return bad;
 }
+
+/**
+ * The counts block of a training file's README section: one row per category and one column per
+ * language with totals, then `summary` (a sentence about the file) and the adversarial questions
+ * by expected status.
+ */
+export function countsBlock<Q extends LabelledQuestion & { lang: string }>(
+  questions: readonly Q[],
+  categories: readonly string[],
+  langs: readonly string[],
+  summary: (count: (pred: (q: Q) => boolean) => number) => string,
+): string {
+  const count = (pred: (q: Q) => boolean): number => questions.filter(pred).length;
+  const rows = [
+    `| category | ${langs.join(' | ')} | total |`,
+    `| --- | ${langs.map(() => '---:').join(' | ')} | ---: |`,
+  ];
+  for (const c of categories) {
+    const cells = langs.map((l) => String(count((q) => q.category === c && q.lang === l)));
+    rows.push(`| ${c} | ${cells.join(' | ')} | ${count((q) => q.category === c)} |`);
+  }
+  rows.push(
+    `| **all** | ${langs.map((l) => String(count((q) => q.lang === l))).join(' | ')} | ${questions.length} |`,
+  );
+  const byStatus = (st: string): number =>
+    count((q) => q.category === 'adversarial' && q.expected.status === st);
+  rows.push('', summary(count));
+  rows.push(
+    `Adversarial questions expecting \`answered\`: ${byStatus('answered')}; expecting \`insufficient-evidence\`: ${byStatus('insufficient-evidence')}.`,
+  );
+  return rows.join('\n');
+}

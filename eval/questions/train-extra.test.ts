@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
+  countsBlock,
   duplicateProblems,
   expectationProblems,
   intakeProblems,
@@ -42,28 +43,15 @@ const MIN = {
   adversarial: 40,
 };
 
-/** Markdown table: one row per category, one column per language, with totals. */
+/** The counts block of README-extra.md. */
 function extraCountsTable(questions: readonly ExtraQuestion[]): string {
-  const rows = [
-    `| category | ${LANGS.join(' | ')} | total |`,
-    `| --- | ${LANGS.map(() => '---:').join(' | ')} | ---: |`,
-  ];
-  const count = (pred: (q: ExtraQuestion) => boolean): number => questions.filter(pred).length;
-  for (const c of CATEGORIES) {
-    const cells = LANGS.map((l) => String(count((q) => q.category === c && q.lang === l)));
-    rows.push(`| ${c} | ${cells.join(' | ')} | ${count((q) => q.category === c)} |`);
-  }
-  const all = LANGS.map((l) => String(count((q) => q.lang === l)));
-  rows.push(`| **all** | ${all.join(' | ')} | ${questions.length} |`);
-  const withProfile = count((q) => q.category === 'answerable' && q.profile !== null);
-  const byStatus = (s: string): number =>
-    count((q) => q.category === 'adversarial' && q.expected.status === s);
-  rows.push('');
-  rows.push(`Answerable questions with a couple profile: ${withProfile}.`);
-  rows.push(
-    `Adversarial questions expecting \`answered\`: ${byStatus('answered')}; expecting \`insufficient-evidence\`: ${byStatus('insufficient-evidence')}.`,
+  return countsBlock(
+    questions,
+    CATEGORIES,
+    LANGS,
+    (count) =>
+      `Answerable questions with a couple profile: ${count((q) => q.category === 'answerable' && q.profile !== null)}.`,
   );
-  return rows.join('\n');
 }
 
 const questions = loadJsonl(EXTRA_FILE, ExtraQuestionSchema);

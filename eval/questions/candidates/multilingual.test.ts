@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { QUESTIONS_FILE, repoRoot } from '../questions.js';
 import {
+  countsBlock,
   duplicateProblems,
   expectationProblems,
   intakeProblems,
@@ -94,31 +95,18 @@ function languageProblems(qs: readonly { id: string; question: string; lang: str
   return bad;
 }
 
-/** Markdown table: one row per category, one column per language, with totals. */
+/** The counts block of README-extra.md (multilingual section). */
 function countsTable(questions: readonly MultilingualQuestion[]): string {
-  const rows = [
-    `| category | ${LANGS.join(' | ')} | total |`,
-    `| --- | ${LANGS.map(() => '---:').join(' | ')} | ---: |`,
-  ];
-  const count = (pred: (q: MultilingualQuestion) => boolean): number => questions.filter(pred).length;
-  for (const c of CATEGORIES) {
-    const cells = LANGS.map((l) => String(count((q) => q.category === c && q.lang === l)));
-    rows.push(`| ${c} | ${cells.join(' | ')} | ${count((q) => q.category === c)} |`);
-  }
-  const all = LANGS.map((l) => String(count((q) => q.lang === l)));
-  rows.push(`| **all** | ${all.join(' | ')} | ${questions.length} |`);
-  const answerable = questions.filter((q) => q.category === 'answerable');
-  const entries = new Set(answerable.flatMap((q) => q.expected.entries));
-  const byStatus = (s: string): number =>
-    count((q) => q.category === 'adversarial' && q.expected.status === s);
-  rows.push('');
-  rows.push(
-    `Answerable questions name ${entries.size} distinct published entries; ${count((q) => q.category === 'answerable' && q.profile !== null)} come with a couple profile.`,
+  const entries = new Set(
+    questions.filter((q) => q.category === 'answerable').flatMap((q) => q.expected.entries),
   );
-  rows.push(
-    `Adversarial questions expecting \`answered\`: ${byStatus('answered')}; expecting \`insufficient-evidence\`: ${byStatus('insufficient-evidence')}.`,
+  return countsBlock(
+    questions,
+    CATEGORIES,
+    LANGS,
+    (count) =>
+      `Answerable questions name ${entries.size} distinct published entries; ${count((q) => q.category === 'answerable' && q.profile !== null)} come with a couple profile.`,
   );
-  return rows.join('\n');
 }
 
 const rawLines = readFileSync(FILE, 'utf8')
@@ -144,7 +132,7 @@ describe('eval/questions/candidates/multilingual.jsonl', () => {
       .filter((p) => !p.result?.success)
       .map(
         (p) =>
-          `line ${p.n}: ${p.result ? p.result.error.issues.map((i) => i.path.join('.')).join(', ') : 'not JSON'}`,
+          `line ${p.n}: ${p.result?.error ? p.result.error.issues.map((i) => i.path.join('.')).join(', ') : 'not JSON'}`,
       );
     expect(bad).toEqual([]);
     expect(questions.length).toBeGreaterThan(0);
