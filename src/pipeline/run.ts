@@ -219,6 +219,21 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     llm: null,
   };
 
+  // A guard's answer is final: nothing is retrieved.
+  const guarded = (final: Answer): PreparedAnswer => ({
+    understood,
+    final,
+    evidence: [],
+    ranked: [],
+    hasProfile: input.facts !== null,
+    sideOf: new Map(),
+    pairs: [],
+    features: null,
+    trace,
+    timings,
+    started,
+  });
+
   // 1. Urgent signs first, on the question as asked (removing injected sentences must not hide symptoms).
   const questionTerms = serving.index.terms(understood.searchText);
   // For the calibrator's coverage features, the same less content-free words ("another", "now"),
@@ -262,19 +277,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const text = statements
       .map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`.trim())
       .join(' ');
-    return {
-      understood,
-      final: guardAnswer('urgent', text, statements, citations, serving, understood.language),
-      evidence: [],
-      ranked: [],
-      hasProfile: input.facts !== null,
-      sideOf: new Map(),
-      pairs: [],
-      features: null,
-      trace,
-      timings,
-      started,
-    };
+    return guarded(guardAnswer('urgent', text, statements, citations, serving, understood.language));
   }
 
   // 2. Scope.
@@ -284,19 +287,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     const text =
       'This engine answers questions about fertility, conception, pregnancy and reproductive health only, so it cannot answer this question. ' +
       'For other health concerns please ask a doctor or pharmacist; if you feel unwell now, contact your local emergency services.';
-    return {
-      understood,
-      final: guardAnswer('out-of-scope', text, [], [], serving, understood.language),
-      evidence: [],
-      ranked: [],
-      hasProfile: input.facts !== null,
-      sideOf: new Map(),
-      pairs: [],
-      features: null,
-      trace,
-      timings,
-      started,
-    };
+    return guarded(guardAnswer('out-of-scope', text, [], [], serving, understood.language));
   }
 
   // 3. Retrieve, rerank, pack.
