@@ -138,6 +138,7 @@ interface Ctx<S extends RouteSpec> {
   body: BodyOf<S>;
   /** The JSON body exactly as sent (the engine hashes intakes as given). */
   rawBody: unknown;
+  /** Aborted when the route's time limit passes or the client goes away (see requestSignal). */
   signal: AbortSignal;
 }
 
@@ -172,8 +173,102 @@ function discardBody(raw: IncomingMessage): Promise<void> {
   });
 }
 
+/**
+ * A request's time limit, and the signal that cancels its work. Fastify's `handlerTimeout` is
+ * not used for this: over a real connection (not `inject`) it never fired for a request with a
+ * body, because Node emits the request's `close` as soon as the body has been read and fastify
+ * (5.12.8) answers that event by clearing the timer and aborting `request.signal` — so a slow
+ * answer was never cut off, and a language-model call made under that signal failed at once.
+ * Here the timer sends the 504 itself, and the signal fires only when the time limit passes or
+ * the client closes the connection before the response is finished.
+ */
+class Deadline {
+  readonly #reply: FastifyReply;
+  readonly #timer: NodeJS.Timeout;
+  readonly #onClose = (): void => {
+    if (!this.#reply.raw.writableFinished) this.#cancel(new Error('the client closed the connection'));
+  };
+  #controller: AbortController | null = null;
+  #reason: unknown = undefined;
+
+  constructor(reply: FastifyReply, ms: number) {
+    this.#reply = reply;
+    this.#timer = setTimeout(() => {
+      const e = new IssueError([
+        issue('timeout', 'the request took longer than the time limit for this route'),
+      ]);
+      this.#cancel(e);
+      // The handler goes on to its end (CPU work cannot be interrupted); its result is dropped.
+      if (!reply.sent && !reply.raw.headersSent) void reply.send(e);
+    }, ms);
+    this.#timer.unref();
+    reply.raw.once('close', this.#onClose);
+  }
+
+  /** Made on first use: only the language-model path reads it. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#reason !== undefined) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** The handler is done: nothing is left to cancel. */
+  end(): void {
+    clearTimeout(this.#timer);
+    this.#reply.raw.removeListener('close', this.#onClose);
+  }
+
+  #cancel(reason: unknown): void {
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
 function jsonObject(value: unknown): JsonObject {
   return JSON.parse(JSON.stringify(value)) as JsonObject;
+}
+
+/**
+ * `value` itself when it is already plain JSON, else {@link jsonObject}'s copy (which drops
+ * undefined fields as JSON does). Every answer's audit record passes here; the records are
+ * plain by construction, and the store writes its own canonical copy, so the usual case costs
+ * one read-only walk instead of a serialise-and-parse.
+ */
+function asJsonObject(value: object): JsonObject {
+  return isPlainJson(value, 0) ? (value as JsonObject) : jsonObject(value);
+}
+
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++)
+      if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function mediaType(request: FastifyRequest): string | null {
@@ -246,6 +341,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const metrics = createMetrics({ defaults: config.processMetrics !== false });
   const batcher = new AuditBatcher(store, { onCommit: (n, s) => metrics.observeAuditBatch(n, s) });
   const startedAt = Date.now();
+  const defaultTimeoutMs = config.timeoutMs ?? 10_000;
   let closing = false;
 
   const app = Fastify({
@@ -253,7 +349,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Our onResponse hook writes the one request line, with only what may be logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
-    handlerTimeout: config.timeoutMs ?? 10_000,
     // Time to receive a whole request (slow clients cannot hold a connection forever).
     requestTimeout: 60_000,
     // Fastify's own 503 while closing has another body shape; ours is sent by a hook below.
@@ -317,7 +412,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   /** An audit sink that appends to the caller's chain and remembers the record written. */
   const sinkFor = (tenant: Tenant, written: (r: AuditRecord) => void): AuditSink => ({
     append: async (r: AnswerAuditRecord) => {
-      written(await batcher.append(tenant.id, { kind: `answer.${r.kind}`, payload: jsonObject(r) }));
+      written(await batcher.append(tenant.id, { kind: `answer.${r.kind}`, payload: asJsonObject(r) }));
     },
   });
 
@@ -427,57 +522,67 @@ export async function createApp(deps: AppDeps): Promise<App> {
   function route<S extends RouteSpec>(spec: S, handler: (ctx: Ctx<S>) => Promise<Reply>): void {
     const rawTypes = new Set(spec.body?.raw ?? []);
     const name = (Object.keys(ROUTES) as RouteName[]).find((k) => ROUTES[k] === (spec as RouteSpec));
-    const timeout = (name !== undefined ? config.routeTimeoutsMs?.[name] : undefined) ?? spec.timeoutMs;
+    const timeoutMs =
+      (name !== undefined ? config.routeTimeoutsMs?.[name] : undefined) ?? spec.timeoutMs ?? defaultTimeoutMs;
     app.route({
       method: spec.method,
       url: spec.url,
       bodyLimit: spec.bodyLimit ?? JSON_BODY_LIMIT,
-      ...(timeout !== undefined ? { handlerTimeout: timeout } : {}),
       handler: async (request, reply) => {
-        const caller = spec.auth ? await auth.authenticate(request.headers.authorization) : null;
-        if (caller) (request as FastifyRequest & { tenantId: string | null }).tenantId = caller.tenant.id;
-        const params = parse(spec.params, request.params, 'params');
-        const query = parse(spec.query, request.query, 'query');
-        let body: unknown = undefined;
-        if (spec.body) {
-          const type = mediaType(request);
-          const raw = request.body;
-          if (
-            type !== null &&
-            !isJsonType(type) &&
-            !rawTypes.has(type) &&
-            !(type.startsWith('text/') && rawTypes.has('text/plain'))
-          ) {
-            throw new IssueError([
-              issue(
-                'unsupported-media-type',
-                `this route takes application/json${rawTypes.size ? ` or ${[...rawTypes].join(', ')}` : ''}, not ${type}`,
-              ),
-            ]);
+        const deadline = new Deadline(reply, timeoutMs);
+        try {
+          const caller = spec.auth ? await auth.authenticate(request.headers.authorization) : null;
+          if (caller) (request as FastifyRequest & { tenantId: string | null }).tenantId = caller.tenant.id;
+          const params = parse(spec.params, request.params, 'params');
+          const query = parse(spec.query, request.query, 'query');
+          let body: unknown = undefined;
+          if (spec.body) {
+            const type = mediaType(request);
+            const raw = request.body;
+            if (
+              type !== null &&
+              !isJsonType(type) &&
+              !rawTypes.has(type) &&
+              !(type.startsWith('text/') && rawTypes.has('text/plain'))
+            ) {
+              throw new IssueError([
+                issue(
+                  'unsupported-media-type',
+                  `this route takes application/json${rawTypes.size ? ` or ${[...rawTypes].join(', ')}` : ''}, not ${type}`,
+                ),
+              ]);
+            }
+            if (raw === undefined || (typeof raw === 'string' && raw.length === 0)) {
+              if (spec.body.required)
+                throw new IssueError([issue('input-empty', 'the request body is empty', { path: 'body' })]);
+              body = parse(spec.body.schema, {}, 'body');
+            } else if (type !== null && !isJsonType(type)) {
+              body = raw; // a raw report (string or Buffer), read by the handler
+            } else {
+              body = parse(spec.body.schema, raw, 'body');
+            }
           }
-          if (raw === undefined || (typeof raw === 'string' && raw.length === 0)) {
-            if (spec.body.required)
-              throw new IssueError([issue('input-empty', 'the request body is empty', { path: 'body' })]);
-            body = parse(spec.body.schema, {}, 'body');
-          } else if (type !== null && !isJsonType(type)) {
-            body = raw; // a raw report (string or Buffer), read by the handler
-          } else {
-            body = parse(spec.body.schema, raw, 'body');
-          }
+          const ctx = {
+            request,
+            caller,
+            params,
+            query,
+            body,
+            rawBody: request.body,
+            get signal(): AbortSignal {
+              return deadline.signal;
+            },
+          } as unknown as Ctx<S>;
+          const result = await handler(ctx);
+          // Past the time limit the 504 has already been sent; the work finished anyway.
+          if (reply.sent) return reply;
+          return render(reply, result);
+        } catch (e) {
+          if (reply.sent) return reply; // failed after its 504 was sent: nothing more to say
+          throw e;
+        } finally {
+          deadline.end();
         }
-        const ctx = {
-          request,
-          caller,
-          params,
-          query,
-          body,
-          rawBody: request.body,
-          signal: request.signal,
-        } as unknown as Ctx<S>;
-        const result = await handler(ctx);
-        // Past the time limit fastify has already answered 504; the work finished anyway.
-        if (reply.sent) return reply;
-        return render(reply, result);
       },
     });
   }
@@ -600,12 +705,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   // ── answers ───────────────────────────────────────────────────────────────────────────────
-  route(ROUTES.ask, async ({ caller, body, rawBody, signal }) => {
+  route(ROUTES.ask, async (ctx) => {
+    const { caller, body, rawBody } = ctx;
     const { question, profile } = body as { question: string; profile?: Intake };
     let record: AuditRecord | null = null;
     const answer: Answer = await engine.ask(question, {
       ...(profile !== undefined ? { profile: (rawBody as { profile: unknown }).profile } : {}),
-      signal,
+      // Only a language model call can be cancelled; the extractive path never reads the signal.
+      ...(engine.config.synthesis.mode === 'llm' ? { signal: ctx.signal } : {}),
       audit: sinkFor(tenantOf(caller), (a) => (record = a)),
     });
     metrics.observeAnswer(answer.status);

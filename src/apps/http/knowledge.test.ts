@@ -236,3 +236,77 @@ describe('POST /v1/knowledge/reload', () => {
     }
   }, 30_000);
 });
+
+/** A language model that waits, then reports whether the signal it was given had fired. */
+class SignalWatchingModel implements ChatModel {
+  readonly id = 'signal-watching-test-model';
+  seen: Array<{ abortedAtStart: boolean; abortedAtEnd: boolean; reason: unknown }> = [];
+  constructor(readonly waitMs: number) {}
+  async complete(_req: unknown, signal?: AbortSignal): Promise<ChatResponse> {
+    const abortedAtStart = signal?.aborted ?? false;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, this.waitMs);
+      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+    this.seen.push({ abortedAtStart, abortedAtEnd: signal?.aborted ?? false, reason: signal?.reason });
+    return { text: 'Nothing here is supported.', model: this.id };
+  }
+}
+
+describe('cancelling a language-model call over a real connection', () => {
+  async function serving(model: ChatModel, askTimeoutMs?: number) {
+    const e = await createEngine(
+      { synthesis: { mode: 'llm', llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'watching' } } },
+      { llm: model, calibrator: { version: 'always-answer', threshold: 0.5, probability: () => 0.9 } },
+    );
+    const s = await openStore('sqlite::memory:');
+    const a = await createApp({
+      engine: e,
+      store: s,
+      config: {
+        processMetrics: false,
+        staticDir: null,
+        ...(askTimeoutMs !== undefined ? { routeTimeoutsMs: { ask: askTimeoutMs } } : {}),
+      },
+    });
+    const url = await a.fastify.listen({ port: 0, host: '127.0.0.1' });
+    const ask = () =>
+      fetch(`${url}/v1/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'Does smoking reduce fertility?' }),
+      });
+    return { ask, close: async () => (await a.close(), await s.close()) };
+  }
+
+  // Node emits a request's `close` once its body has been read; fastify's own request.signal
+  // aborted then (and its handler timeout was cleared), so every model call over HTTP was
+  // cancelled before it started, and a slow one was never cut off. Over `inject` neither shows.
+  it('does not cancel the call once the request body has been read', async () => {
+    const model = new SignalWatchingModel(100);
+    const srv = await serving(model);
+    try {
+      const r = await srv.ask();
+      expect(r.status).toBe(200);
+      expect(model.seen).toEqual([{ abortedAtStart: false, abortedAtEnd: false, reason: undefined }]);
+    } finally {
+      await srv.close();
+    }
+  }, 30_000);
+
+  it('answers 504 and cancels the call when the route time limit passes', async () => {
+    const model = new SignalWatchingModel(10_000);
+    const srv = await serving(model, 200);
+    try {
+      const r = await srv.ask();
+      expect(r.status).toBe(504);
+      await vi.waitFor(() => expect(model.seen).toHaveLength(1));
+      expect(model.seen[0]).toMatchObject({ abortedAtStart: false, abortedAtEnd: true });
+      expect((model.seen[0]!.reason as { issues?: Array<{ code: string }> }).issues?.[0]?.code).toBe(
+        'timeout',
+      );
+    } finally {
+      await srv.close();
+    }
+  }, 30_000);
+});
