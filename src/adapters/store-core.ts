@@ -44,72 +44,138 @@ const MAX_DEPTH = 64;
  * instead of letting `JSON.stringify` silently drop or coerce it (undefined, NaN, Date, …).
  */
 export function canonicalJson(value: unknown, path = '$'): string {
-  return writeCanonical(value, path, 0, new Set());
+  return new CanonicalWriter(path).write(value);
 }
 
-function writeCanonical(value: unknown, path: string, depth: number, ancestors: Set<object>): string {
-  if (depth > MAX_DEPTH) throw invalid(path, `nested deeper than ${MAX_DEPTH} levels`);
-  switch (typeof value) {
-    case 'string':
-      if (!wellFormed(value)) throw invalid(path, 'string is not well-formed Unicode (lone surrogate)');
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw invalid(path, `${String(value)} is not a JSON number`);
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      throw invalid(path, 'undefined is not a JSON value (omit the field or use null)');
-    case 'bigint':
-      throw invalid(path, 'a bigint is not a JSON number (convert it to a number or a string)');
-    case 'function':
-    case 'symbol':
-      throw invalid(path, `a ${typeof value} is not a JSON value`);
-    case 'object':
-      break;
+/** A path inside a document, kept as segments and written out only for an error message. */
+class PathStack {
+  readonly #root: string;
+  readonly #segments: Array<string | number> = [];
+  constructor(root: string) {
+    this.#root = root;
   }
-  if (value === null) return 'null';
-  const obj = value as object;
-  if (ancestors.has(obj)) throw invalid(path, 'circular reference');
-  ancestors.add(obj);
-  try {
-    if (Array.isArray(obj)) {
-      const parts: string[] = [];
-      for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) throw invalid(`${path}[${i}]`, 'sparse array hole is not a JSON value');
-        parts.push(writeCanonical(obj[i], `${path}[${i}]`, depth + 1, ancestors));
-      }
-      return '[' + parts.join(',') + ']';
+  push(segment: string | number): void {
+    this.#segments.push(segment);
+  }
+  pop(): void {
+    this.#segments.pop();
+  }
+  /** `$.a[1].b` for the current position, with `extra` appended when given. */
+  text(extra?: string | number): string {
+    let out = this.#root;
+    const all = extra === undefined ? this.#segments : [...this.#segments, extra];
+    for (const s of all) out += typeof s === 'number' ? `[${s}]` : `.${s}`;
+    return out;
+  }
+}
+
+/**
+ * The canonical writer. Audit appends run it on every answer, so it appends to one string and
+ * keeps the path as a stack of segments (a path string per value was most of its cost), and it
+ * finds cycles on the stack of open containers, which is as deep as the document is nested.
+ */
+class CanonicalWriter {
+  readonly #path: PathStack;
+  readonly #open: object[] = [];
+
+  constructor(root: string) {
+    this.#path = new PathStack(root);
+  }
+
+  write(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+        if (!wellFormed(value)) throw this.#invalid('string is not well-formed Unicode (lone surrogate)');
+        return JSON.stringify(value);
+      case 'number':
+        if (!Number.isFinite(value)) throw this.#invalid(`${String(value)} is not a JSON number`);
+        return String(value); // what JSON.stringify writes for a finite number, -0 as 0 included
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'undefined':
+        throw this.#invalid('undefined is not a JSON value (omit the field or use null)');
+      case 'bigint':
+        throw this.#invalid('a bigint is not a JSON number (convert it to a number or a string)');
+      case 'function':
+      case 'symbol':
+        throw this.#invalid(`a ${typeof value} is not a JSON value`);
+      case 'object':
+        break;
     }
+    if (value === null) return 'null';
+    const obj = value as object;
+    if (this.#open.length >= MAX_DEPTH) throw this.#invalid(`nested deeper than ${MAX_DEPTH} levels`);
+    if (this.#open.includes(obj)) throw this.#invalid('circular reference');
+    this.#open.push(obj);
+    try {
+      return Array.isArray(obj) ? this.#array(obj) : this.#object(obj);
+    } finally {
+      this.#open.pop();
+    }
+  }
+
+  #array(arr: unknown[]): string {
+    let out = '[';
+    for (let i = 0; i < arr.length; i++) {
+      if (!(i in arr)) throw invalid(this.#path.text(i), 'sparse array hole is not a JSON value');
+      this.#path.push(i);
+      out += (i === 0 ? '' : ',') + this.write(arr[i]);
+      this.#path.pop();
+    }
+    return out + ']';
+  }
+
+  #object(obj: object): string {
     const proto = Object.getPrototypeOf(obj) as unknown;
     if (proto !== Object.prototype && proto !== null) {
       const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw invalid(
-        path,
+      throw this.#invalid(
         `a ${name} is not a plain JSON object (convert it first, e.g. a Date to an ISO string)`,
       );
     }
     const keys = Object.keys(obj).sort();
-    const parts: string[] = [];
-    for (const key of keys) {
-      const childPath = `${path}.${key}`;
-      if (!wellFormed(key)) throw invalid(childPath, 'key is not well-formed Unicode');
-      parts.push(
-        JSON.stringify(key) +
-          ':' +
-          writeCanonical((obj as Record<string, unknown>)[key], childPath, depth + 1, ancestors),
-      );
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      this.#path.push(key);
+      out +=
+        (i === 0 ? '' : ',') +
+        quotedKey(key, this.#path) +
+        ':' +
+        this.write((obj as Record<string, unknown>)[key]);
+      this.#path.pop();
     }
-    return '{' + parts.join(',') + '}';
-  } finally {
-    ancestors.delete(obj);
+    return out + '}';
+  }
+
+  #invalid(message: string): StoreError {
+    return invalid(this.#path.text(), message);
   }
 }
 
+// Documents repeat the same keys; each key's quoted form is kept once it has been checked.
+// Bounded, since keys come from input.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_SIZE = 4096;
+
+function quotedKey(key: string, path: PathStack): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    if (!wellFormed(key)) throw invalid(path.text(), 'key is not well-formed Unicode');
+    q = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_SIZE) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
 // A lone UTF-16 surrogate cannot be encoded as UTF-8; PostgreSQL and SQLite would reject or
-// mangle it. (String.prototype.isWellFormed is Node 20 but not in the ES2023 lib we compile with.)
+// mangle it. String.prototype.isWellFormed (Node 20) is not in the ES2023 lib we compile with,
+// so it is looked up at run time, with the regular expression as the fallback.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const wellFormed: (s: string) => boolean = nativeWellFormed
+  ? (s) => nativeWellFormed.call(s)
+  : (s) => !LONE_SURROGATE.test(s);
 
 function invalid(path: string, message: string): StoreError {
   return new StoreError('input-invalid', message, { path });
@@ -218,28 +284,55 @@ const IDENTIFIER_KEYS = new Set([
 ]);
 
 /** Throw `identifier-present` at the first field whose name marks personal identity. */
-export function assertNoIdentifierFields(value: unknown, path: string, depth = 0): void {
+export function assertNoIdentifierFields(value: unknown, path: string): void {
+  findIdentifierField(value, new PathStack(path), 0);
+}
+
+function findIdentifierField(value: unknown, path: PathStack, depth: number): void {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    value.forEach((item: unknown, i) => assertNoIdentifierFields(item, `${path}[${i}]`, depth + 1));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== 'object') continue;
+      path.push(i);
+      findIdentifierField(item, path, depth + 1);
+      path.pop();
+    }
     return;
   }
   const obj = value as Record<string, unknown>;
-  for (const [key, child] of Object.entries(obj)) {
+  for (const key of Object.keys(obj)) {
+    const child = obj[key];
     // The `deidentified` issue of a normalized report counts what was removed by kind
     // ({ name: 1, address: 2 }): numbers under identifier-like keys, not identifiers. Added with
     // the HTTP service, whose normalize route stores reports as the pipeline returns them.
     if (key === 'details' && obj.code === 'deidentified' && onlyNumbers(child)) continue;
-    const norm = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (IDENTIFIER_KEYS.has(norm)) {
+    if (isIdentifierKey(key)) {
       throw new StoreError(
         'identifier-present',
         `looks like a personal identifier; only de-identified data is stored (remove the field)`,
-        { path: `${path}.${key}` },
+        { path: path.text(key) },
       );
     }
-    assertNoIdentifierFields(child, `${path}.${key}`, depth + 1);
+    if (child === null || typeof child !== 'object') continue;
+    path.push(key);
+    findIdentifierField(child, path, depth + 1);
+    path.pop();
   }
+}
+
+// Documents repeat the same few hundred keys; remembering each key's verdict saves a lowercase
+// and a regular-expression replace per key on every append. Bounded, since keys come from input.
+const identifierKeyMemo = new Map<string, boolean>();
+const IDENTIFIER_KEY_MEMO_SIZE = 4096;
+
+function isIdentifierKey(key: string): boolean {
+  let verdict = identifierKeyMemo.get(key);
+  if (verdict === undefined) {
+    verdict = IDENTIFIER_KEYS.has(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    if (identifierKeyMemo.size < IDENTIFIER_KEY_MEMO_SIZE) identifierKeyMemo.set(key, verdict);
+  }
+  return verdict;
 }
 
 /** Whether every leaf of a value is a number (counts). */
@@ -477,11 +570,15 @@ export function checkAuditInput(input: unknown): CheckedAudit {
   const checkedKind = auditKind(kind);
   const payloadText = objectJson(payload, 'payload', MAX_AUDIT_PAYLOAD_BYTES);
   assertNoIdentifierFields(payload, 'payload');
+  let parsed: JsonObject | undefined;
   return {
     id: id === undefined ? newId() : requireId(id, 'id'),
     kind: checkedKind,
-    // Stored and returned as re-parsed canonical text, so the caller's object is never aliased.
-    payload: JSON.parse(payloadText) as JsonObject,
+    // Returned as re-parsed canonical text, so the caller's object is never aliased; parsed on
+    // first read, because the service's group commit only reads a record's seq and id.
+    get payload(): JsonObject {
+      return (parsed ??= JSON.parse(payloadText) as JsonObject);
+    },
     payloadText,
   };
 }
@@ -530,7 +627,9 @@ export function nextAuditRecord(
     seq,
     at,
     kind: input.kind,
-    payload: input.payload,
+    get payload(): JsonObject {
+      return input.payload; // parsed when first read (see checkAuditInput)
+    },
     prevHash: head.hash,
     hash: sha256(text),
   };
