@@ -34,6 +34,8 @@ interface Labelled {
 
 /** Hyperparameters, chosen by out-of-fold errors on the training data (see docs/answering.md). */
 export const TRAIN = { l2: 1e-6, epochs: 12, seed: 7, learningRate: 0.4 };
+/** How many real questions refused one off-topic question let through is worth (decision 0005). */
+export const SCOPE_LET_THROUGH_COST = 2;
 
 export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
   return readFileSync(path, 'utf8')
@@ -138,16 +140,20 @@ export async function trainGuards(
       return prec + rec === 0 ? 0 : (10 * prec * rec) / (9 * prec + rec);
     },
   );
-  // Scope: the threshold with the fewest errors out of fold — refusing a real fertility question
-  // and answering an off-topic one count the same. (Balancing the classes was tried: it refused
-  // four times as many real questions out of fold to catch a few more off-topic ones.)
+  // Scope: the threshold with the lowest cost out of fold, where an off-topic question let
+  // through costs twice a real fertility question refused (docs/decisions/0005-scope-threshold-
+  // cost.md): one let through can be answered with fertility advice that was never asked for,
+  // while a refusal is safe and tells the couple to ask their clinician. Out of fold this halved
+  // the off-topic questions let through (38 → 22 of 521) for 25 more refusals (of 1,612).
+  // (Balancing the classes was tried: it refused four times as many real questions out of fold
+  // to catch a few more off-topic ones.)
   const scopeWeight = 1;
   const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight);
   const scopeTh = bestThreshold(
     ps,
     scopeEx.map((e) => e.label),
     questionsOnly,
-    (tp, fp, fn, tn) => (tp + tn) / Math.max(1, tp + fp + fn + tn),
+    (_tp, fp, fn) => -(SCOPE_LET_THROUGH_COST * fp + fn),
   );
 
   const urgent = trainTextClassifier(urgentEx, {
@@ -188,7 +194,10 @@ export async function trainGuards(
     fit: {
       urgentOutOfFold: urgentTh.confusion,
       scopeOutOfFold: scopeTh.confusion,
-      thresholdRule: { urgent: 'max F3 out of fold', scope: 'max accuracy out of fold' },
+      thresholdRule: {
+        urgent: 'max F3 out of fold',
+        scope: `min ${SCOPE_LET_THROUGH_COST} x off-topic let through + real refused, out of fold`,
+      },
     },
   };
   GuardArtifactSchema.parse(artifact);
