@@ -22,6 +22,8 @@ describe('glossary', () => {
     expect(g.translate(['grossesse', 'de', 'semaines'])).toEqual(['pregnancy', 'pregnant', 'week']);
     expect(g.english('schwangerschaft')).toEqual(['pregnancy', 'pregnant']);
     expect(g.english('الحمل')).toEqual(['pregnancy', 'pregnant']); // Arabic article stripped
+    expect(g.english('لحمل')).toEqual(['pregnancy', 'pregnant']); // attached "ل" (for) when unknown
+    expect(g.translate(['لحمل'])).toEqual(['pregnancy', 'pregnant']);
   });
 
   it('skips multi-word foreign phrases (word-level lookup)', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CLINICAL_DIR } from '../paths.js';
-import { arabicLight } from './phrase-matcher.js';
+import { arabicLight, arabicWithoutPreposition } from './phrase-matcher.js';
 import { foldTokens } from './text.js';
 
 const Words = z.array(z.string().min(1)).default([]);
@@ -56,13 +56,19 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
       }
     }
   }
+  const lookup = (w: string): string[] | undefined => {
+    const light = arabicLight(w);
+    const found = map.get(light);
+    if (found) return found;
+    const bare = arabicWithoutPreposition(light); // "لعدد" (for the number) → "عدد"
+    return bare === null ? undefined : map.get(bare);
+  };
   return {
     size: map.size,
-    english: (w) => map.get(arabicLight(w)),
+    english: lookup,
     translate(tokens) {
       const out: string[] = [];
-      for (const t of tokens)
-        for (const en of map.get(arabicLight(t)) ?? []) if (!out.includes(en)) out.push(en);
+      for (const t of tokens) for (const en of lookup(t) ?? []) if (!out.includes(en)) out.push(en);
       return out;
     },
   };

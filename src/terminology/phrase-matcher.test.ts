@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PhraseMatcher } from './phrase-matcher.js';
+import { arabicWithoutPreposition, PhraseMatcher } from './phrase-matcher.js';
 import { foldText } from './text.js';
 
 describe('PhraseMatcher', () => {
@@ -33,6 +33,21 @@ describe('morphology in the phrase matcher', () => {
     m.add('smoking', 'التدخين');
     m.add('sperm', 'الحيوانات المنوية');
     expect(m.match('هل يؤثر تدخين الزوج على حيوانات منوية').map((x) => x.id)).toEqual(['smoking', 'sperm']);
+  });
+
+  it('reads a phrase behind an attached "ل"/"ك" preposition only when the word itself is unknown', () => {
+    const m = new PhraseMatcher();
+    m.add('sperm-count', 'عدد الحيوانات المنوية');
+    m.add('milk', 'لبن');
+    expect(m.match('ما الحد الأدنى لعدد الحيوانات المنوية').map((x) => [x.id, x.start, x.end])).toEqual([
+      ['sperm-count', 3, 6],
+    ]);
+    // "لبن" is a word of its own, not "ل" + "بن".
+    expect(m.match('هل اللبن مفيد').map((x) => x.id)).toEqual(['milk']);
+    expect(m.match('لبن').map((x) => x.id)).toEqual(['milk']);
+    expect(arabicWithoutPreposition('لعدد')).toBe('عدد');
+    expect(arabicWithoutPreposition('عدد')).toBeNull();
+    expect(arabicWithoutPreposition('لا')).toBeNull();
   });
 
   it('splits a German compound on a known first word and keeps spans in the caller’s tokens', () => {

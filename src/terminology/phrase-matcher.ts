@@ -34,6 +34,17 @@ export function arabicLight(token: string): string {
   return t;
 }
 
+/**
+ * The light stem of an Arabic token read without a leading "ل" (for, to) or "ك" (as, like)
+ * preposition — "لعدد" → "عدد" — or null. Not part of {@link arabicLight}, because many words
+ * begin with these letters ("لبن", "كبد"): callers use it only when the token itself is unknown
+ * and the stripped form is known.
+ */
+export function arabicWithoutPreposition(token: string): string | null {
+  if (token.length < 4 || !(token.startsWith('ل') || token.startsWith('ك'))) return null;
+  return arabicLight(token.slice(1));
+}
+
 export interface PhraseMatch {
   /** Terminology id (concept or analyte). */
   id: string;
@@ -104,7 +115,13 @@ export class PhraseMatcher {
     const toks: string[] = [];
     const origin: number[] = [];
     (typeof text === 'string' ? foldTokens(text) : text).forEach((t, k) => {
-      for (const part of this.split(arabicLight(t), 0)) {
+      let light = arabicLight(t);
+      if (!this.root.next.has(light)) {
+        // "لعدد الحيوانات المنوية" (for the sperm count): the preposition is attached to the phrase.
+        const bare = arabicWithoutPreposition(light);
+        if (bare !== null && this.root.next.has(bare)) light = bare;
+      }
+      for (const part of this.split(light, 0)) {
         toks.push(part);
         origin.push(k);
       }

@@ -33,6 +33,22 @@ export function foldText(s: string): string {
   return t.toLowerCase();
 }
 
+// Arabic-Indic (U+0660–0669) and Persian (U+06F0–06F9) digits, and the Arabic decimal and
+// thousands separators: each maps one to one onto ASCII.
+const EASTERN_DIGIT = /[\u0660-\u066c\u06f0-\u06f9]/g;
+const easternToAscii = (ch: string): string => {
+  const c = ch.charCodeAt(0);
+  if (c === 0x066b) return '.';
+  if (c === 0x066c) return ',';
+  if (c === 0x066a) return '%';
+  return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
+};
+
+/** `s` with Eastern Arabic and Persian digits written as ASCII digits ("٢٠٢١" → "2021"). */
+export function asciiDigits(s: string): string {
+  return s.replace(EASTERN_DIGIT, easternToAscii);
+}
+
 /** Word tokens of the folded text: letters and digits; hyphens and apostrophes split words. */
 export function foldTokens(s: string): string[] {
   return foldText(s).match(WORD) ?? [];

@@ -62,3 +62,13 @@ describe('understandQuestion: spelling and translation', () => {
     expect(words).toContain('aspirin');
   });
 });
+
+describe('understandQuestion: numbers', () => {
+  it('reads Eastern Arabic digits as the ASCII number they write ("٢٠٢١" is the 2021 edition)', () => {
+    const u = understand('ما هو الحد الأدنى الطبيعي لعدد الحيوانات المنوية حسب منظمة الصحة العالمية ٢٠٢١؟');
+    expect(u.language).toBe('ar');
+    expect(u.text).toContain('2021');
+    expect(u.tokens).toContain('2021');
+    expect(u.searchText.split(' ')).toContain('2021');
+  });
+});

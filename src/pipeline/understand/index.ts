@@ -7,7 +7,7 @@
 import type { Language } from '../../terminology/concepts.js';
 import type { Glossary } from '../../terminology/glossary.js';
 import type { Negation } from '../../terminology/negation.js';
-import { foldTokens } from '../../terminology/text.js';
+import { asciiDigits, foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
 import { scanForInjection } from './injection.js';
 import { detectLanguage, FUNCTION_WORDS } from './language.js';
@@ -80,7 +80,10 @@ export interface UnderstandDeps {
   glossary?: Glossary;
 }
 
-export function understandQuestion(question: string, deps: UnderstandDeps): UnderstoodQuestion {
+export function understandQuestion(asked: string, deps: UnderstandDeps): UnderstoodQuestion {
+  // Numbers are read in ASCII digits everywhere downstream (years, quantities, the bank's text):
+  // "WHO ٢٠٢١" asks about the same edition as "WHO 2021".
+  const question = asciiDigits(asked);
   const scan = scanForInjection(question);
   const raw = foldTokens(scan.cleaned);
   const language = detectLanguage(scan.cleaned || question, raw.length ? raw : foldTokens(question));

@@ -186,6 +186,8 @@ const LEVEL_WORDS = new Set([
   'cutoff',
   'threshold',
   'range',
+  'index',
+  'score',
   'taux',
   'seuil',
   'valeur',
