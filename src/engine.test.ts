@@ -103,6 +103,22 @@ describe('answers', () => {
   });
 });
 
+describe('what the question is about', () => {
+  it('counts a named concept by its label: "a glass of wine while TTC" is covered by an alcohol entry', async () => {
+    const { prepare } = await import('./pipeline/run.js');
+    const p = prepare(
+      { question: 'Can I still have a glass of wine now and then while TTC?', facts: null },
+      engine.internals.serving(),
+      engine.internals.deps,
+    );
+    const alcohol = p.pairs.find((x) => x.key === 'kb:nice-cg156-alcohol-women-trying');
+    expect(alcohol).toBeDefined();
+    // Neither "wine" nor "TTC" is a word of the bank; "alcohol", the concept's label, is.
+    expect(alcohol!.features.questionTerms).toBeGreaterThan(0);
+    expect(alcohol!.features.textCoverage).toBeGreaterThan(0);
+  });
+});
+
 describe('profile facts of repeated intakes', () => {
   it('builds a couple’s facts once, rebuilds them when the intake changes, and never keeps a bad intake', async () => {
     const e = await createEngine({});

@@ -322,8 +322,11 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   const novelTerms = new Set(
     serving.index.terms(novel.filter((w) => !english || specificity(w) > 0).join(' ')),
   );
+  // A concept the question names counts as its English label's words too: "a glass of wine while
+  // TTC" is about alcohol, whose entries never say "wine" or "TTC".
+  const labelTerms = understood.concepts.flatMap((c) => serving.index.terms(deps.vocabulary.label(c)));
   // Everyday words the bank does not use ("worried", "officially") say nothing about coverage.
-  const salient = [...new Set(contentTerms)].filter(
+  const salient = [...new Set([...contentTerms, ...labelTerms])].filter(
     (t) => serving.index.vocabularyTerms.has(t) || novelTerms.has(t),
   );
   let rarest: string | null = null;
