@@ -19,6 +19,7 @@ import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
 import { quantityAsked } from './understand/quantity.js';
+import { bodiesNamed } from './understand/bodies.js';
 import { asksDefinition } from './understand/definition.js';
 import {
   pairFeatures,
@@ -349,6 +350,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     quantity: quantityAsked(understood.tokens.join(' ')),
     // On the question as written: spelling correction turns "considera" into "consider".
     asksDefinition: asksDefinition(understood.text),
+    bodies: bodiesNamed(understood.text),
     questionNumbers: new Set(numbersIn(understood.text)),
     english,
     novelWords,

@@ -241,7 +241,10 @@ describe('POST /v1/knowledge/reload', () => {
 class SignalWatchingModel implements ChatModel {
   readonly id = 'signal-watching-test-model';
   seen: Array<{ abortedAtStart: boolean; abortedAtEnd: boolean; reason: unknown }> = [];
-  constructor(readonly waitMs: number) {}
+  readonly waitMs: number;
+  constructor(waitMs: number) {
+    this.waitMs = waitMs;
+  }
   async complete(_req: unknown, signal?: AbortSignal): Promise<ChatResponse> {
     const abortedAtStart = signal?.aborted ?? false;
     await new Promise<void>((resolve) => {

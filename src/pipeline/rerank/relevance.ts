@@ -4,7 +4,8 @@
  * well the entry answers the question — lexical scores and ranks, how much of the question's
  * specific vocabulary the entry is ABOUT (title and concept names) or merely mentions, concept
  * matches, whether a quantitative question gets a number, whether a year in the question (a
- * guideline edition) appears, whether a definition question meets a definition entry,
+ * guideline edition) appears, whether a definition question meets a definition entry, whether
+ * the question names the entry's body ("what does the WHO say"),
  * applicability to the profile, the entry's kind and grading — and a
  * logistic model over them, fitted on the labelled question set (`fertility train reranker`):
  * pairs with an expected entry are positive, every other candidate (and every candidate of a
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import type { Evidence } from '../../domain/evidence.js';
 import { predictLogistic, type LogisticModel } from '../calibrate/logistic.js';
 import { stem5 } from '../retrieve/knowledge.js';
+import { bodiesOfSource } from '../understand/bodies.js';
 import { quantityGivenIn, type QuantityKind } from '../understand/quantity.js';
 
 /** Question-level facts, computed once per question. */
@@ -32,6 +34,8 @@ export interface QuestionContext {
   quantity: QuantityKind | null;
   /** The question asks what a term means or what counts as it (see understand/definition). */
   asksDefinition: boolean;
+  /** The bodies the question names ("WHO", "NICE"; see understand/bodies). */
+  bodies: ReadonlySet<string>;
   /** Numbers the question itself states (they are not answers). */
   questionNumbers: ReadonlySet<string>;
   english: boolean;
@@ -76,6 +80,8 @@ export const PAIR_FEATURES = [
   'definitionUnasked',
   'strength',
   'questionTerms',
+  'bodyNamed',
+  'otherBodyNamed',
 ] as const;
 export type PairFeatureName = (typeof PAIR_FEATURES)[number];
 
@@ -127,6 +133,7 @@ export function pairFeatures(
   terms: { text: ReadonlySet<string>; focus: ReadonlySet<string> },
 ): Record<PairFeatureName, number> {
   const covered = q.concepts.filter((qc) => e.concepts.some((ec) => q.covers(ec, qc))).length;
+  const byNamedBody = q.bodies.size > 0 && [...bodiesOfSource(e.source.body)].some((b) => q.bodies.has(b));
   const evidenceNumbers = q.numbersOf(e.key);
   return {
     lexNorm: norms.maxLexical > 0 ? c.lexical / norms.maxLexical : 0,
@@ -151,6 +158,8 @@ export function pairFeatures(
     definitionUnasked: !q.asksDefinition && e.kind === 'definition' ? 1 : 0,
     strength: e.strengthRank,
     questionTerms: Math.log1p(q.terms.length),
+    bodyNamed: byNamedBody ? 1 : 0,
+    otherBodyNamed: q.bodies.size > 0 && !byNamedBody ? 1 : 0,
   };
 }
 
