@@ -83,6 +83,19 @@ export function questionTexts(file: string): Set<string> {
   );
 }
 
+/** Ids of questions not in the fitting split (training files are never held out). */
+export function notFitProblems(questions: ReadonlyArray<LabelledQuestion & { split: string }>): string[] {
+  return questions.filter((q) => q.split !== 'fit').map((q) => `${q.id}: split is not "fit"`);
+}
+
+/** Ids that break the file's numbering: `prefix` and four digits, 1, 2, 3… in file order. */
+export function numberingProblems(questions: readonly LabelledQuestion[], prefix: string): string[] {
+  return questions.flatMap((q, i) => {
+    const want = `${prefix}${String(i + 1).padStart(4, '0')}`;
+    return q.id === want ? [] : [`line ${i + 1}: id ${q.id}, expected ${want}`];
+  });
+}
+
 /** Ids repeated, and ids of questions whose text repeats an earlier one. */
 export function duplicateProblems(questions: readonly LabelledQuestion[]): string[] {
   const bad: string[] = [];

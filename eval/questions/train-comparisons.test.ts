@@ -16,6 +16,8 @@ import type { z } from 'zod';
 import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
   duplicateProblems,
+  notFitProblems,
+  numberingProblems,
   expectationProblems,
   intakeProblems,
   normalizedText,
@@ -63,13 +65,12 @@ const byCategory = (c: Category): ComparisonQuestion[] => questions.filter((q) =
 describe('eval/questions/train-comparisons.jsonl', () => {
   it('parses line by line against the schema, split "fit" everywhere', () => {
     expect(questions.length).toBeGreaterThan(0);
-    expect(questions.filter((q) => q.split !== 'fit').map((q) => q.id)).toEqual([]);
+    expect(notFitProblems(questions)).toEqual([]);
   });
 
   it('has unique c-prefixed ids, in order, and unique question texts', () => {
     expect(duplicateProblems(questions)).toEqual([]);
-    const ids = questions.map((q) => q.id);
-    expect(ids).toEqual(ids.map((_, i) => `c${String(i + 1).padStart(4, '0')}`));
+    expect(numberingProblems(questions, 'c')).toEqual([]);
   });
 
   it('asks every question as a comparison (a connective of its language)', () => {

@@ -14,6 +14,7 @@ import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
   countsBlock,
   duplicateProblems,
+  notFitProblems,
   expectationProblems,
   intakeProblems,
   normalizedText,
@@ -61,7 +62,7 @@ const byCategory = (c: Category): ExtraQuestion[] => questions.filter((q) => q.c
 describe('eval/questions/train-extra.jsonl', () => {
   it('parses line by line against the schema, split "fit" everywhere', () => {
     expect(questions.length).toBeGreaterThan(0);
-    expect(questions.filter((q) => q.split !== 'fit').map((q) => q.id)).toEqual([]);
+    expect(notFitProblems(questions)).toEqual([]);
   });
 
   it('has unique x-prefixed ids and unique question texts', () => {

@@ -21,6 +21,8 @@ import { loadJsonl, QUESTIONS_FILE, repoRoot } from '../questions.js';
 import {
   countsBlock,
   duplicateProblems,
+  notFitProblems,
+  numberingProblems,
   expectationProblems,
   intakeProblems,
   normalizedText,
@@ -117,13 +119,12 @@ const byCategory = (c: Category): MultilingualQuestion[] => questions.filter((q)
 describe('eval/questions/candidates/multilingual.jsonl', () => {
   it('parses against the schema (m-prefixed ids, three categories), split "fit" everywhere', () => {
     expect(questions.length).toBeGreaterThan(0);
-    expect(questions.filter((q) => q.split !== 'fit').map((q) => q.id)).toEqual([]);
+    expect(notFitProblems(questions)).toEqual([]);
   });
 
   it('has unique ids numbered in order and unique question texts', () => {
     expect(duplicateProblems(questions)).toEqual([]);
-    const ids = questions.map((q) => q.id);
-    expect(ids).toEqual(ids.map((_, i) => `m${String(i + 1).padStart(4, '0')}`));
+    expect(numberingProblems(questions, 'm')).toEqual([]);
   });
 
   it('has no English question, and Arabic script exactly in the Arabic questions', () => {
