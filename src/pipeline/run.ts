@@ -78,6 +78,8 @@ export interface Serving {
   conditional: readonly KnowledgeEntry[];
   /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
   applicableCache: Map<string, string[]>;
+  /** The same, by the facts object (frozen and reused by the engine); weak, so it never grows. */
+  applicableByFacts: WeakMap<ProfileFacts, string[]>;
 }
 
 /** Everything derived once per knowledge version, besides the index. */
@@ -92,6 +94,7 @@ export function makeServing(snapshot: KnowledgeSnapshot, index: KnowledgeIndex):
     warningSigns: snapshot.entries.filter((e) => e.kind === 'warning-sign'),
     conditional: snapshot.entries.filter((e) => e.kind === 'recommendation' && e.applicability !== undefined),
     applicableCache: new Map(),
+    applicableByFacts: new WeakMap(),
   };
 }
 
@@ -339,19 +342,18 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       rarestIdf = w;
     }
   }
+  const questionNumbers = numbersIn(understood.text);
   const qc: QuestionContext = {
     terms: salient,
     idf: (t) => serving.index.idf(t),
     bankHasTerm: (t) => serving.index.vocabularyTerms.has(t),
     rarest,
-    years: numbersIn(understood.text).filter(
-      (v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100,
-    ),
+    years: questionNumbers.filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
     quantity: quantityAsked(understood.tokens.join(' ')),
     // On the question as written: spelling correction turns "considera" into "consider".
     asksDefinition: asksDefinition(understood.text),
     bodies: bodiesNamed(understood.text),
-    questionNumbers: new Set(numbersIn(understood.text)),
+    questionNumbers: new Set(questionNumbers),
     english,
     novelWords,
     nonWord,
@@ -536,10 +538,16 @@ const APPLICABLE_CACHE_SIZE = 256;
 
 function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
   // A clinician asks several questions about one couple: the match against every conditional
-  // entry is computed once per (knowledge version, profile).
+  // entry is computed once per (knowledge version, profile). The engine keeps a couple's facts
+  // as one frozen object per intake, so the object itself is tried first, before its canonical text.
+  const same = serving.applicableByFacts.get(facts);
+  if (same) return same;
   const key = canonicalJson(facts);
   const hit = serving.applicableCache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    serving.applicableByFacts.set(facts, hit);
+    return hit;
+  }
   const out: Array<{ key: string; n: number }> = [];
   for (const e of serving.conditional) {
     const a = evaluateApplicability(e.applicability, facts);
@@ -548,6 +556,7 @@ function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
   const keys = out.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).map((x) => x.key);
   if (serving.applicableCache.size >= APPLICABLE_CACHE_SIZE) serving.applicableCache.clear();
   serving.applicableCache.set(key, keys);
+  serving.applicableByFacts.set(facts, keys);
   return keys;
 }
 

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Evidence } from '../../domain/evidence.js';
+import { estimateTokens } from '../../kb/tokens.js';
 import { edgeOrder, pack } from './index.js';
 
 const ev = (key: string, text: string, extra: Partial<Evidence> = {}): Evidence => ({
@@ -48,6 +50,24 @@ describe('pack', () => {
     const both = pack([a, b], { ...opts, tokenBudget: 1000 });
     const one = pack([a], { ...opts, tokenBudget: 1000 });
     expect(both.tokens - one.tokens).toBeLessThan(10);
+  });
+
+  it('gives the same result however often the same texts were packed before (cached word sets)', () => {
+    const texts = fc.array(fc.string({ maxLength: 40 }), { maxLength: 8 });
+    fc.assert(
+      fc.property(texts, texts, fc.integer({ min: 1, max: 80 }), (a, b, budget) => {
+        const list = (xs: string[], p: string) => xs.map((t, i) => ev(`${p}${i}`, t));
+        const o = { ...opts, tokenBudget: budget };
+        const first = pack(list(a, 'a'), o);
+        pack(list([...b, ...a], 'b'), o); // the same texts again, under other keys and order
+        expect(pack(list(a, 'a'), o)).toEqual(first);
+        const tokens = first.evidence.reduce(
+          (n, e) => n + estimateTokens(e.title) + estimateTokens(e.text),
+          0,
+        );
+        expect(first.tokens).toBe(tokens);
+      }),
+    );
   });
 
   it('handles an empty list', () => {

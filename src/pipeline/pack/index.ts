@@ -30,20 +30,44 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union === 0 ? 0 : inter / union;
 }
 
+// Every answer packs from the same bank texts: each text's word set and token estimate are worked
+// out once (bounded, so memory stays flat; the sets are never modified).
+const TEXT_CACHE_LIMIT = 20_000;
+const wordSetCache = new Map<string, ReadonlySet<string>>();
+const tokenCache = new Map<string, number>();
+
+function wordSet(text: string): ReadonlySet<string> {
+  let w = wordSetCache.get(text);
+  if (!w) {
+    if (wordSetCache.size >= TEXT_CACHE_LIMIT) wordSetCache.clear();
+    wordSetCache.set(text, (w = new Set(foldTokens(text))));
+  }
+  return w;
+}
+
+function tokensOf(text: string): number {
+  let n = tokenCache.get(text);
+  if (n === undefined) {
+    if (tokenCache.size >= TEXT_CACHE_LIMIT) tokenCache.clear();
+    tokenCache.set(text, (n = estimateTokens(text)));
+  }
+  return n;
+}
+
 /** Take evidence in the given (ranked) order until the budget is used. */
 export function pack(ranked: readonly Evidence[], opts: PackOptions): Packed {
   const out: Evidence[] = [];
   const dropped: Packed['dropped'] = [];
   const seenKeys = new Set<string>();
   const seenParents = new Set<string>();
-  const wordSets: Array<Set<string>> = [];
+  const wordSets: Array<ReadonlySet<string>> = [];
   let tokens = 0;
   for (const e of ranked) {
     if (seenKeys.has(e.key)) {
       dropped.push({ key: e.key, reason: 'duplicate' });
       continue;
     }
-    const words = new Set(foldTokens(e.text));
+    const words = wordSet(e.text);
     if (wordSets.some((w) => jaccard(w, words) > opts.duplicateJaccard)) {
       dropped.push({ key: e.key, reason: 'duplicate' });
       continue;
@@ -54,9 +78,9 @@ export function pack(ranked: readonly Evidence[], opts: PackOptions): Packed {
     }
     const parentKey = e.parentText && e.context ? e.context.join(' > ') : null;
     const cost =
-      estimateTokens(e.title) +
-      estimateTokens(e.text) +
-      (parentKey && !seenParents.has(parentKey) ? estimateTokens(e.parentText!) : 0);
+      tokensOf(e.title) +
+      tokensOf(e.text) +
+      (parentKey && !seenParents.has(parentKey) ? tokensOf(e.parentText!) : 0);
     if (tokens + cost > opts.tokenBudget && out.length > 0) {
       dropped.push({ key: e.key, reason: 'budget' });
       continue;
