@@ -49,25 +49,35 @@ const BODIES: ReadonlyArray<{
 ];
 
 const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-const COMPILED = BODIES.map((b) => ({
-  id: b.id,
-  capitals: new Set(b.capitals ?? []),
-  anyCase: new Set(b.anyCase ?? []),
-  names: (b.names ?? []).map((n) => spaced(foldText(n))),
-}));
+// Every question passes here, and few name a body: one look-up per word for the acronyms, and
+// the full names searched only in text that could hold one.
+const BY_CAPITALS = new Map(BODIES.flatMap((b) => (b.capitals ?? []).map((a) => [a, b.id] as const)));
+const BY_ANY_CASE = new Map(BODIES.flatMap((b) => (b.anyCase ?? []).map((a) => [a, b.id] as const)));
+const NAMES = BODIES.flatMap((b) => (b.names ?? []).map((n) => ({ id: b.id, folded: spaced(foldText(n)) })));
+const NON_ASCII = /[\u0080-\uffff]/;
+// Cheap first looks: could the text hold an acronym, or an English full name (all of which have
+// one of these words, as do the others written without accents)? Only then is it split into words or folded.
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const MAY_HAVE_CAPITALS = new RegExp([...BY_CAPITALS.keys()].map(escape).join('|'));
+const MAY_HAVE_ANY_CASE = new RegExp([...BY_ANY_CASE.keys()].map(escape).join('|'), 'i');
+const MAY_HAVE_ENGLISH_NAME = /organi[sz]a|institute|society|college|association|authority/i;
 
 /** The bodies a question names (canonical ids such as "WHO", "NICE"). */
 export function bodiesNamed(question: string): ReadonlySet<string> {
-  const words = question.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const folded = spaced(foldText(question));
   const out = new Set<string>();
-  for (const b of COMPILED) {
-    if (
-      words.some((w) => b.capitals.has(w) || b.anyCase.has(w.toLowerCase())) ||
-      b.names.some((n) => folded.includes(n))
-    )
-      out.add(b.id);
+  if (MAY_HAVE_CAPITALS.test(question) || MAY_HAVE_ANY_CASE.test(question)) {
+    for (const w of question.split(/[^\p{L}\p{N}]+/u)) {
+      if (w === '') continue;
+      const id = BY_CAPITALS.get(w) ?? BY_ANY_CASE.get(w.toLowerCase());
+      if (id !== undefined) out.add(id);
+    }
   }
+  // ASCII text folds to its lower case (the marks and letter variants foldText handles are not
+  // ASCII); the names in other languages are not ASCII either.
+  const ascii = !NON_ASCII.test(question);
+  if (ascii && !MAY_HAVE_ENGLISH_NAME.test(question)) return out;
+  const folded = spaced(ascii ? question.toLowerCase() : foldText(question));
+  for (const n of NAMES) if (!out.has(n.id) && folded.includes(n.folded)) out.add(n.id);
   return out;
 }
 
