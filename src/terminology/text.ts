@@ -33,8 +33,9 @@ export function foldText(s: string): string {
   return t.toLowerCase();
 }
 
-// Arabic-Indic (U+0660–0669) and Persian (U+06F0–06F9) digits, and the Arabic decimal and
-// thousands separators: each maps one to one onto ASCII.
+// Arabic-Indic (U+0660–0669) and Persian (U+06F0–06F9) digits, and the Arabic percent sign,
+// decimal and thousands separators: each maps one to one onto ASCII. Lab lines (normalize/line)
+// and questions (understand) are read through the same mapping.
 const EASTERN_DIGIT = /[\u0660-\u066c\u06f0-\u06f9]/g;
 const easternToAscii = (ch: string): string => {
   const c = ch.charCodeAt(0);

@@ -10,12 +10,12 @@
  * It never throws, whatever the input (property-tested).
  */
 import type { Comparator } from '../../domain/observation.js';
+import { asciiDigits } from '../../terminology/text.js';
 import {
   ARROW_CHUNK,
   BRACKETED,
   CHUNK,
   COMPARATOR_CHUNK,
-  EASTERN_DIGITS,
   FLAG_CODE,
   FLAG_HIGH,
   FLAG_LOW,
@@ -128,13 +128,6 @@ export interface ParsedLine {
 // ---------------------------------------------------------------------------------------------
 // Clean-up
 
-const ASCII_DIGIT_OF: Record<string, string> = { '\u066b': '.', '\u066c': ',' };
-for (let i = 0; i < 10; i++) {
-  ASCII_DIGIT_OF[String.fromCharCode(0x0660 + i)] = String(i);
-  ASCII_DIGIT_OF[String.fromCharCode(0x06f0 + i)] = String(i);
-}
-ASCII_DIGIT_OF['\u066a'] = '%';
-
 /**
  * Normalize one printed line: Unicode spaces to spaces, invisible marks removed, Eastern Arabic
  * digits to ASCII, dot leaders and pipes to tabs (they separate columns). Everything downstream,
@@ -144,7 +137,7 @@ export function cleanLine(text: string): string {
   let t = text;
   if (t.length === 0) return t;
   t = t.replace(UNICODE_SPACES, ' ').replace(INVISIBLES, '');
-  t = t.replace(EASTERN_DIGITS, (c) => ASCII_DIGIT_OF[c] ?? c);
+  t = asciiDigits(t);
   t = t.replace(LEADER, '\t').replace(PIPE, '\t');
   return t;
 }

@@ -43,8 +43,6 @@ function alternation(words: readonly string[]): string {
 export const UNICODE_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 /** Zero-width and bidirectional marks that PDF extraction and RTL text leave behind. */
 export const INVISIBLES = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/** Arabic-Indic and Persian digits and the Arabic decimal/thousands marks (each maps 1:1 to ASCII). */
-export const EASTERN_DIGITS = /[\u0660-\u066c\u06f0-\u06f9]/g;
 /**
  * Dot leaders and filler runs between a name and its value: "AMH ........ 1.2", "AMH . . . . 1.2",
  * "AMH …… 1.2", "AMH ____ 1.2". Starts with a dot/ellipsis/underscore, so a long run of spaces
