@@ -5,8 +5,8 @@
  * specific vocabulary the entry is ABOUT (title and concept names) or merely mentions, concept
  * matches, whether a quantitative question gets a number, whether a year in the question (a
  * guideline edition) appears, whether a definition question meets a definition entry, whether
- * the question names the entry's body ("what does the WHO say"),
- * applicability to the profile, the entry's kind and grading — and a
+ * the question names the entry's body ("what does the WHO say"), applicability to the profile,
+ * the entry's kind and grading — and a
  * logistic model over them, fitted on the labelled question set (`fertility train reranker`):
  * pairs with an expected entry are positive, every other candidate (and every candidate of a
  * question the bank cannot answer) negative. Its probability orders the evidence and feeds the

@@ -55,8 +55,9 @@ const BY_CAPITALS = new Map(BODIES.flatMap((b) => (b.capitals ?? []).map((a) => 
 const BY_ANY_CASE = new Map(BODIES.flatMap((b) => (b.anyCase ?? []).map((a) => [a, b.id] as const)));
 const NAMES = BODIES.flatMap((b) => (b.names ?? []).map((n) => ({ id: b.id, folded: spaced(foldText(n)) })));
 const NON_ASCII = /[\u0080-\uffff]/;
-// Cheap first looks: could the text hold an acronym, or an English full name (all of which have
-// one of these words, as do the others written without accents)? Only then is it split into words or folded.
+// Cheap first looks: could the text hold an acronym, or a full name? Every name above, written
+// without accents, holds one of the words of MAY_HAVE_ENGLISH_NAME. Only then is the text split
+// into words or folded.
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const MAY_HAVE_CAPITALS = new RegExp([...BY_CAPITALS.keys()].map(escape).join('|'));
 const MAY_HAVE_ANY_CASE = new RegExp([...BY_ANY_CASE.keys()].map(escape).join('|'), 'i');
@@ -73,7 +74,7 @@ export function bodiesNamed(question: string): ReadonlySet<string> {
     }
   }
   // ASCII text folds to its lower case (the marks and letter variants foldText handles are not
-  // ASCII); the names in other languages are not ASCII either.
+  // ASCII), so only other text is folded.
   const ascii = !NON_ASCII.test(question);
   if (ascii && !MAY_HAVE_ENGLISH_NAME.test(question)) return out;
   const folded = spaced(ascii ? question.toLowerCase() : foldText(question));
@@ -81,7 +82,17 @@ export function bodiesNamed(question: string): ReadonlySet<string> {
   return out;
 }
 
+// A bank names a few dozen bodies, read for every candidate of a question that names one.
+const sourceBodies = new Map<string, ReadonlySet<string>>();
+const SOURCE_BODIES_LIMIT = 4096;
+
 /** The canonical bodies behind an entry's `source.body` ("ASRM/SART" → ASRM and SART). */
 export function bodiesOfSource(body: string): ReadonlySet<string> {
-  return bodiesNamed(body.replace(/\//g, ' '));
+  let found = sourceBodies.get(body);
+  if (!found) {
+    found = bodiesNamed(body.replace(/\//g, ' '));
+    if (sourceBodies.size >= SOURCE_BODIES_LIMIT) sourceBodies.clear();
+    sourceBodies.set(body, found);
+  }
+  return found;
 }

@@ -75,7 +75,6 @@ export interface UnderstandDeps {
   negation: Negation;
   /** Spelling correction of unknown words (see ./spelling); none when absent. */
   correct?: (word: string) => string | null;
-
   /** Word-level translation into the bank's English for questions in other languages. */
   glossary?: Glossary;
 }
