@@ -138,7 +138,7 @@ interface Ctx<S extends RouteSpec> {
   body: BodyOf<S>;
   /** The JSON body exactly as sent (the engine hashes intakes as given). */
   rawBody: unknown;
-  /** Aborted when the route's time limit passes or the client goes away (see requestSignal). */
+  /** Aborted when the route's time limit passes or the client goes away (see Deadline). */
   signal: AbortSignal;
 }
 

@@ -99,7 +99,10 @@ export function failureFromIssues(issues: readonly Issue[], requestId: string): 
   return { status, body, headers };
 }
 
-/** Fastify's own errors (parsing, limits, routing, timeouts), by their `code`. */
+/**
+ * Fastify's own errors (parsing, limits, routing), by their `code`. Time limits are not among
+ * them: the app keeps its own (`Deadline` in app.ts).
+ */
 const FASTIFY_CODES: Record<string, IssueCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'input-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
@@ -107,7 +110,6 @@ const FASTIFY_CODES: Record<string, IssueCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'input-empty',
   FST_ERR_CTP_INVALID_JSON_BODY: 'input-invalid',
   FST_ERR_BAD_URL: 'input-invalid',
-  FST_ERR_HANDLER_TIMEOUT: 'timeout',
 };
 
 /** A readable message for fastify's errors, which otherwise name internals. */
@@ -121,7 +123,6 @@ function fastifyMessage(
   }
   if (code === 'unsupported-media-type') return `unsupported Content-Type; ${e.message}`;
   if (code === 'input-empty') return 'the body is empty but Content-Type says JSON; send a JSON object';
-  if (code === 'timeout') return 'the request took longer than the time limit for this route';
   // JSON syntax errors: fastify's message names the position, which helps and quotes nothing.
   return e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `the body is not valid JSON: ${e.message}` : e.message;
 }
