@@ -72,3 +72,37 @@ describe('understandQuestion: numbers', () => {
     expect(u.searchText.split(' ')).toContain('2021');
   });
 });
+
+describe('understandQuestion: numbers in the search text', () => {
+  const words = (q: string) => understand(q).searchText.split(' ');
+
+  it('leaves out the couple’s own values, in the six languages', () => {
+    for (const [q, n] of [
+      ["I'm 32. When should we see a specialist?", '32'],
+      ['My BMI is 32. Does that affect my chances?', '32'],
+      ["J'ai 36 ans. Combien de temps faut-il essayer ?", '36'],
+      ['Tengo 41 años, ¿cuántos embriones?', '41'],
+      ['Ich bin 32. Ab wann sollten wir gehen?', '32'],
+      ['Tenho 30 anos, quando devemos procurar ajuda?', '30'],
+      ['عمري ٣٠ سنة، متى يجب أن نراجع الطبيب؟', '30'],
+    ] as const) {
+      expect(words(q), q).not.toContain(n);
+    }
+  });
+
+  it('keeps the thresholds and ages a question asks about, and the year of a guideline', () => {
+    expect(words("I'm NOT over 35, I'm 31. When should we get checked?")).toEqual(
+      expect.arrayContaining(['35']),
+    );
+    expect(words("I'm NOT over 35, I'm 31. When should we get checked?")).not.toContain('31');
+    expect(words('Do pregnancy risks suddenly jump at 35?')).toContain('35');
+    expect(words('What did the WHO 2021 manual change?')).toContain('2021');
+  });
+
+  it('keeps a decimal number whole, as the bank’s text has it ("2.5", not "2" and "5")', () => {
+    const w = words('Should TSH above 2,5 be treated before IVF?');
+    expect(w).toContain('2.5');
+    expect(w).not.toContain('2');
+    expect(w).not.toContain('5');
+  });
+});

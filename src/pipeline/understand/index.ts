@@ -70,6 +70,47 @@ function findComparison(
   return null;
 }
 
+const DIGITS = /^\d+$/;
+/** A number as written (decimal point or comma kept), with the word before it. */
+const NUMBER_AS_WRITTEN = /(?:^|[^\p{L}\p{N}])([\p{L}]+)?[^\p{L}\p{N}]*?(\d+(?:[.,]\d+)?)(?![\p{N}])/gu;
+/**
+ * Words after which a number is the couple's own value ("I'm 32", "my BMI is 32", "j'ai 36 ans",
+ * "ich bin 32", "tengo 41 años", "عمري 30"), folded. Such a number says nothing about which entry
+ * answers: matched as a search term it only finds entries that happen to contain it (a 32 % motility
+ * limit for "Ich bin 32").
+ */
+const OWN_VALUE_CUES = new Set([
+  'm',
+  'am',
+  'is',
+  'was',
+  'ai',
+  'bin',
+  'ist',
+  'tengo',
+  'tenho',
+  'sou',
+  'est',
+  'es',
+  'e',
+  'عمري',
+]);
+
+/**
+ * The numbers lexical search sees: as written, so that "2.5" is one term as it is in the bank (folded
+ * tokens split it into "2" and "5", which match any entry with a 2 or a 5), without the couple's own
+ * values. Thresholds and ages a question asks about ("at 35", "above 2.5", "WHO 2021") stay.
+ */
+function searchNumbers(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(NUMBER_AS_WRITTEN)) {
+    const before = m[1] === undefined ? '' : (foldTokens(m[1]).at(-1) ?? '');
+    if (OWN_VALUE_CUES.has(before)) continue;
+    out.push(m[2]!.replace(',', '.'));
+  }
+  return out;
+}
+
 export interface UnderstandDeps {
   vocabulary: Vocabulary;
   negation: Negation;
@@ -122,10 +163,13 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     // words (glossary), and the English words its unknown words are closest to ("aspirina" →
     // "aspirin"): added, not substituted, since a foreign word one letter away from an English
     // one is often a different word ("seria" is not "serial").
-    searchText: (language === 'en'
-      ? tokens
-      : [...raw, ...(deps.glossary?.translate(raw) ?? []), ...corrections.map(([, to]) => to)]
-    ).join(' '),
+    searchText: [
+      ...(language === 'en'
+        ? tokens
+        : [...raw, ...(deps.glossary?.translate(raw) ?? []), ...corrections.map(([, to]) => to)]
+      ).filter((w) => !DIGITS.test(w)),
+      ...searchNumbers(scan.cleaned),
+    ].join(' '),
     corrections,
     terms,
     concepts,
