@@ -56,4 +56,14 @@ describe('morphology in the phrase matcher', () => {
     const hits = m.match(['wann', 'zum', 'kinderwunschzentrum']);
     expect(hits).toEqual([{ id: 'infertility', start: 2, end: 3, synonym: 'Kinderwunsch' }]);
   });
+
+  it('splits only on a first part that is a synonym by itself, not the first word of one', () => {
+    const m = new PhraseMatcher();
+    m.add('embryo-glue', 'colle embryonnaire');
+    m.add('ivf', 'egg collection');
+    // "collection" is not "colle" + "ction": the English phrase is found whole.
+    expect(m.match(['before', 'my', 'egg', 'collection'])).toEqual([
+      { id: 'ivf', start: 2, end: 4, synonym: 'egg collection' },
+    ]);
+  });
 });

@@ -90,15 +90,18 @@ export class PhraseMatcher {
   /**
    * German-style compounds: a long word that is not itself a phrase start is split where its first
    * part is a known word ("kinderwunschzentrum" → "kinderwunsch" + "zentrum"), allowing a linking
-   * "s" ("schwangerschaftstest"). Longest known first part wins; the rest is split again.
+   * "s" ("schwangerschaftstest"). Longest known first part wins; the rest is split again. The first
+   * part must be a synonym on its own, not only the first word of one: "collection" is not
+   * "colle" (of "colle embryonnaire") + "ction".
    */
   private split(t: string, depth: number): string[] {
     if (t.length < 9 || depth > 2 || this.root.next.has(t)) return [t];
+    const isSynonym = (w: string): boolean => (this.root.next.get(w)?.ids.length ?? 0) > 0;
     for (let i = t.length - 4; i >= 4; i--) {
       const left = t.slice(0, i);
-      const known = this.root.next.has(left)
+      const known = isSynonym(left)
         ? left
-        : left.endsWith('s') && this.root.next.has(left.slice(0, -1))
+        : left.endsWith('s') && isSynonym(left.slice(0, -1))
           ? left.slice(0, -1)
           : null;
       if (known) return [known, ...this.split(t.slice(i), depth + 1)];
