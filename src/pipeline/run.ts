@@ -342,6 +342,17 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
       rarestIdf = w;
     }
   }
+  // An entry's concept covers a question's when it is the same, broader or narrower. Asked for every
+  // concept of every candidate, so each question concept's relatives are gathered once as a set.
+  const related = new Map<string, ReadonlySet<string>>();
+  const relatedConcepts = (qcpt: string): ReadonlySet<string> => {
+    let r = related.get(qcpt);
+    if (!r) {
+      r = new Set([qcpt, ...deps.vocabulary.ancestors(qcpt), ...deps.vocabulary.descendants(qcpt)]);
+      related.set(qcpt, r);
+    }
+    return r;
+  };
   const questionNumbers = numbersIn(understood.text);
   const qc: QuestionContext = {
     terms: salient,
@@ -358,10 +369,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     novelWords,
     nonWord,
     concepts,
-    covers: (ec, qcpt) =>
-      ec === qcpt ||
-      deps.vocabulary.ancestors(ec).includes(qcpt) ||
-      deps.vocabulary.ancestors(qcpt).includes(ec),
+    covers: (ec, qcpt) => relatedConcepts(qcpt).has(ec),
     termsOfText: (text) => serving.index.terms(text),
     numbersOf: (key) => serving.index.numbersOf(key),
     sentencesOf: (key) => serving.index.sentencesOf(key),
