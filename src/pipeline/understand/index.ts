@@ -71,8 +71,10 @@ function findComparison(
 }
 
 const DIGITS = /^\d+$/;
-/** A number as written (decimal point or comma kept), with the word before it. */
-const NUMBER_AS_WRITTEN = /(?:^|[^\p{L}\p{N}])([\p{L}]+)?[^\p{L}\p{N}]*?(\d+(?:[.,]\d+)?)(?![\p{N}])/gu;
+/** A number as written (decimal point or comma kept). */
+const NUMBER_AS_WRITTEN = /\d+(?:[.,]\d+)?/g;
+/** The word just before a position (what a number follows). */
+const WORD_BEFORE = /(\p{L}+)[^\p{L}\p{N}]*$/u;
 /**
  * Words after which a number is the couple's own value ("I'm 32", "my BMI is 32", "j'ai 36 ans",
  * "ich bin 32", "tengo 41 años", "عمري 30"), folded. Such a number says nothing about which entry
@@ -103,10 +105,12 @@ const OWN_VALUE_CUES = new Set([
  */
 function searchNumbers(text: string): string[] {
   const out: string[] = [];
+  if (!/\d/.test(text)) return out;
   for (const m of text.matchAll(NUMBER_AS_WRITTEN)) {
-    const before = m[1] === undefined ? '' : (foldTokens(m[1]).at(-1) ?? '');
-    if (OWN_VALUE_CUES.has(before)) continue;
-    out.push(m[2]!.replace(',', '.'));
+    const start = m.index;
+    const word = WORD_BEFORE.exec(text.slice(Math.max(0, start - 40), start))?.[1];
+    if (word !== undefined && OWN_VALUE_CUES.has(foldTokens(word).at(-1) ?? '')) continue;
+    out.push(m[0].replace(',', '.'));
   }
   return out;
 }
