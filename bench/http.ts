@@ -176,7 +176,10 @@ function troughs(
   seconds: number,
 ): Array<{ t: number; mb: number }> {
   const out: Array<{ t: number; mb: number }> = [];
-  for (let start = 0; start < (samples.at(-1)?.t ?? 0); start += seconds) {
+  // Whole windows only: the last, partial one holds a sample or two taken wherever the GC sawtooth
+  // happened to be when the load stopped, which is not a trough.
+  const end = samples.at(-1)?.t ?? 0;
+  for (let start = 0; start + seconds <= end + 0.5; start += seconds) {
     const w = samples.filter((x) => x.t >= start && x.t < start + seconds);
     if (w.length === 0) continue;
     const low = w.reduce((a, b) => (b.rssMb < a.rssMb ? b : a));
