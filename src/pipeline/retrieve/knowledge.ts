@@ -86,7 +86,6 @@ export class KnowledgeIndex {
   private readonly byConcept = new Map<string, number[]>();
   private readonly docKeys: string[] = [];
   private conceptAcc = new Float64Array(0);
-  private conceptBest = new Float64Array(0);
   /** Every index term of the bank, to tell which question words the bank never mentions. */
   readonly vocabularyTerms: ReadonlySet<string>;
   private readonly params: RetrievalParams;
@@ -310,29 +309,16 @@ export class KnowledgeIndex {
     if (this.conceptAcc.length < this.docKeys.length) this.conceptAcc = new Float64Array(this.docKeys.length);
     const acc = this.conceptAcc;
     const touched: number[] = [];
-    // Per question concept, a document counts once: tagged with the concept itself (1) or, if not,
-    // with a narrower one (0.6) — never once per narrower concept, which would rank an entry tagged
-    // with three kinds of infertility above the entry about infertility itself.
-    if (this.conceptBest.length < this.docKeys.length)
-      this.conceptBest = new Float64Array(this.docKeys.length);
-    const best = this.conceptBest;
-    const seen: number[] = [];
-    const offer = (list: readonly number[] | undefined, w: number): void => {
+    const add = (list: readonly number[] | undefined, w: number): void => {
       for (const d of list ?? []) {
-        if (best[d] === 0) seen.push(d);
-        if (w > best[d]!) best[d] = w;
+        if (acc[d] === 0) touched.push(d);
+        acc[d]! += w;
       }
     };
     for (const c of query.concepts) {
       const idf = Math.log(1 + total / (1 + this.conceptFrequency(c)));
-      offer(this.byConcept.get(c), idf);
-      for (const narrower of this.vocabulary.descendants(c)) offer(this.byConcept.get(narrower), 0.6 * idf);
-      for (const d of seen) {
-        if (acc[d] === 0) touched.push(d);
-        acc[d]! += best[d]!;
-        best[d] = 0;
-      }
-      seen.length = 0;
+      add(this.byConcept.get(c), idf);
+      for (const narrower of this.vocabulary.descendants(c)) add(this.byConcept.get(narrower), 0.6 * idf);
     }
     const heap = new TopK(fusion.candidates);
     for (const d of touched) heap.push(acc[d]!, d);
