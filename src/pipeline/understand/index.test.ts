@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getGlossary } from '../../terminology/glossary.js';
 import { getVocabulary } from '../../terminology/index.js';
@@ -104,5 +105,32 @@ describe('understandQuestion: numbers in the search text', () => {
     expect(w).toContain('2.5');
     expect(w).not.toContain('2');
     expect(w).not.toContain('5');
+  });
+
+  it('searches only numbers the question states, for any text (property)', () => {
+    const piece = fc.constantFrom(
+      "I'm ",
+      'is ',
+      'at ',
+      'AMH ',
+      '2,5',
+      '2.5',
+      '35',
+      ' ',
+      '-',
+      '%',
+      'ans',
+      'عمري ',
+      'x',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.string({ maxLength: 20 }), (parts, noise) => {
+        const q = `${parts.join('')} ${noise} fertility?`;
+        const stated = new Set((q.match(/\d+(?:[.,]\d+)?/g) ?? []).map((n) => n.replace(',', '.')));
+        for (const w of understand(q).searchText.split(' ')) {
+          if (/^\d+(?:\.\d+)?$/.test(w)) expect(stated.has(w), `${w} in ${JSON.stringify(q)}`).toBe(true);
+        }
+      }),
+    );
   });
 });
