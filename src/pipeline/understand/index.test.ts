@@ -98,6 +98,15 @@ describe('understandQuestion: numbers in the search text', () => {
     expect(words("I'm NOT over 35, I'm 31. When should we get checked?")).not.toContain('31');
     expect(words('Do pregnancy risks suddenly jump at 35?')).toContain('35');
     expect(words('What did the WHO 2021 manual change?')).toContain('2021');
+    // Portuguese "e" is "and"; "é" is "is".
+    expect(words('Qual a chance de engravidar entre 30 e 35 anos?')).toEqual(
+      expect.arrayContaining(['30', '35']),
+    );
+    expect(words('O meu IMC é 32, isso atrapalha?')).not.toContain('32');
+    // A copula that opens the question asks about the number.
+    expect(words('Is 35 too old to start IVF?')).toContain('35');
+    expect(words('¿Es 2,5 un TSH normal?')).toContain('2.5');
+    expect(words('Mon AMH est 0,8 : est-ce bas ?')).not.toContain('0.8');
   });
 
   it('keeps a decimal number whole, as the bank’s text has it ("2.5", not "2" and "5")', () => {

@@ -73,44 +73,42 @@ function findComparison(
 const DIGITS = /^\d+$/;
 /** A number as written (decimal point or comma kept). */
 const NUMBER_AS_WRITTEN = /\d+(?:[.,]\d+)?/g;
-/** The word just before a position (what a number follows). */
-const WORD_BEFORE = /(\p{L}+)[^\p{L}\p{N}]*$/u;
+/** The two words just before a position (what a number follows), within one sentence. */
+const WORDS_BEFORE = /(?:(\p{L}+)[^\p{L}\p{N}.?!¿¡]+)?(\p{L}+)[^\p{L}\p{N}]*$/u;
 /**
- * Words after which a number is the couple's own value ("I'm 32", "my BMI is 32", "j'ai 36 ans",
- * "ich bin 32", "tengo 41 años", "عمري 30"), folded. Such a number says nothing about which entry
- * answers: matched as a search term it only finds entries that happen to contain it (a 32 % motility
+ * A number after these words is the couple's own value ("I'm 32", "j'ai 36 ans", "ich bin 32",
+ * "tengo 41 años", "tenho 30 anos", "عمري 30"; folded). Such a number says nothing about which entry
+ * answers: as a search term it only finds entries that happen to contain it (the WHO 32 % motility
  * limit for "Ich bin 32").
  */
-const OWN_VALUE_CUES = new Set([
-  'm',
-  'am',
-  'is',
-  'was',
-  'ai',
-  'bin',
-  'ist',
-  'tengo',
-  'tenho',
-  'sou',
-  'est',
-  'es',
-  'e',
-  'عمري',
-]);
+const FIRST_PERSON_CUES = new Set(['m', 'am', 'ai', 'bin', 'tengo', 'tenho', 'sou', 'عمري']);
+/**
+ * The same after a copula with a subject before it ("my BMI is 32", "mon AMH est 0,8", "mi IMC es
+ * 32", "o meu IMC é 32"), but not a copula that opens the question ("Is 35 too old?"). Portuguese
+ * "é" is told apart from "e" ("and": "entre 30 e 35 anos") before folding.
+ */
+const COPULAS = new Set(['is', 'was', 'ist', 'est', 'es', 'é']);
+
+/** Whether the number starting at `start` follows words that make it the couple's own value. */
+function ownValue(text: string, start: number): boolean {
+  const m = WORDS_BEFORE.exec(text.slice(Math.max(0, start - 60), start));
+  if (!m) return false;
+  const word = m[2]!;
+  if (FIRST_PERSON_CUES.has(foldTokens(word).at(-1) ?? '')) return true;
+  return m[1] !== undefined && COPULAS.has(word.toLowerCase());
+}
 
 /**
  * The numbers lexical search sees: as written, so that "2.5" is one term as it is in the bank (folded
  * tokens split it into "2" and "5", which match any entry with a 2 or a 5), without the couple's own
- * values. Thresholds and ages a question asks about ("at 35", "above 2.5", "WHO 2021") stay.
+ * values. Thresholds and ages a question asks about ("at 35", "over 35", "above 2.5", "WHO 2021")
+ * stay.
  */
 function searchNumbers(text: string): string[] {
   const out: string[] = [];
   if (!/\d/.test(text)) return out;
   for (const m of text.matchAll(NUMBER_AS_WRITTEN)) {
-    const start = m.index;
-    const word = WORD_BEFORE.exec(text.slice(Math.max(0, start - 40), start))?.[1];
-    if (word !== undefined && OWN_VALUE_CUES.has(foldTokens(word).at(-1) ?? '')) continue;
-    out.push(m[0].replace(',', '.'));
+    if (!ownValue(text, m.index)) out.push(m[0].replace(',', '.'));
   }
   return out;
 }
