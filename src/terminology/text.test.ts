@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiDigits, foldTokens } from './text.js';
+import { asciiDigits, escapeRegExp, foldTokens } from './text.js';
 
 describe('asciiDigits', () => {
   it('writes Arabic-Indic and Persian digits and the Arabic separators in ASCII', () => {
@@ -30,5 +30,14 @@ describe('asciiDigits', () => {
         for (const t of foldTokens(once)) expect(t).not.toMatch(/[\u0660-\u0669\u06f0-\u06f9]/);
       }),
     );
+  });
+});
+
+describe('escapeRegExp', () => {
+  it('makes any literal match itself, in u mode too', () => {
+    for (const lit of ['a.b', 'x+y', '(1)', '[IU]', 'n°', 'a-b/c', '\\']) {
+      expect(new RegExp(`^${escapeRegExp(lit)}$`, 'u').test(lit)).toBe(true);
+    }
+    fc.assert(fc.property(fc.string(), (lit) => new RegExp(`^${escapeRegExp(lit)}$`, 'u').test(lit)));
   });
 });

@@ -54,3 +54,8 @@ export function asciiDigits(s: string): string {
 export function foldTokens(s: string): string[] {
   return foldText(s).match(WORD) ?? [];
 }
+
+/** Escape a literal for use inside a RegExp (valid in `u` mode, where `\-` is not allowed). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -16,14 +16,10 @@
  * Multilingual word lists are data-like but kept here because they only make sense as part of
  * the patterns built from them.
  */
+import { escapeRegExp } from '../../terminology/text.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building helpers
-
-/** Escape a literal for use inside a RegExp (valid in `u` mode, where `\-` is not allowed). */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /**
  * Alternation of literal words, longest first so that "patient id" wins over "patient".

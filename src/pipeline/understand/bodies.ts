@@ -9,7 +9,7 @@
  * Acronyms that are also ordinary words (WHO, NICE, ATA, ETA, EAU, AUA) count only in capitals;
  * the others in any case. Full names are matched on folded text in the six languages.
  */
-import { foldText } from '../../terminology/text.js';
+import { escapeRegExp, foldText } from '../../terminology/text.js';
 
 /** Canonical body → acronyms as written (capitals required when ambiguous) and folded full names. */
 const BODIES: ReadonlyArray<{
@@ -58,9 +58,8 @@ const NON_ASCII = /[\u0080-\uffff]/;
 // Cheap first looks: could the text hold an acronym, or a full name? Every name above, written
 // without accents, holds one of the words of MAY_HAVE_ENGLISH_NAME. Only then is the text split
 // into words or folded.
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const MAY_HAVE_CAPITALS = new RegExp([...BY_CAPITALS.keys()].map(escape).join('|'));
-const MAY_HAVE_ANY_CASE = new RegExp([...BY_ANY_CASE.keys()].map(escape).join('|'), 'i');
+const MAY_HAVE_CAPITALS = new RegExp([...BY_CAPITALS.keys()].map(escapeRegExp).join('|'));
+const MAY_HAVE_ANY_CASE = new RegExp([...BY_ANY_CASE.keys()].map(escapeRegExp).join('|'), 'i');
 const MAY_HAVE_ENGLISH_NAME = /organi[sz]a|institute|society|college|association|authority/i;
 
 /** The bodies a question names (canonical ids such as "WHO", "NICE"). */

@@ -6,6 +6,7 @@
  * that does not give that number does not answer the question (and the engine should not answer
  * by borrowing it). Phrases are matched on folded text, word-bounded, in the six languages.
  */
+import { escapeRegExp } from '../../terminology/text.js';
 import { numbersIn } from '../synthesize/claims.js';
 
 export type QuantityKind = 'dose' | 'level' | 'cost' | 'chance' | 'duration' | 'size' | 'count';
@@ -217,9 +218,8 @@ const QUESTION_WORDS = new Set([
 
 // Each kind's phrases as one expression (word-bounded by the spaces `spaced` puts around words):
 // one scan of the question per kind instead of one per phrase.
-const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const ASK_PATTERNS: ReadonlyArray<readonly [QuantityKind, RegExp]> = ASKS.map(
-  ([kind, phrases]) => [kind, new RegExp(` (?:${phrases.map(escape).join('|')}) `, 'u')] as const,
+  ([kind, phrases]) => [kind, new RegExp(` (?:${phrases.map(escapeRegExp).join('|')}) `, 'u')] as const,
 );
 
 /** The kind of number the question asks for, or null for a non-quantitative question. */
