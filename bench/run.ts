@@ -3,7 +3,8 @@
  * bench/results/<id>.json and replaces that section's block in BENCHMARKS.md (between
  * `<!-- bench:<id> -->` markers), so the file always shows the latest measured run.
  *
- * Usage: node dist/bench/run.js [--quick] [only-module …]
+ * Usage: node dist/bench/run.js [--quick] [only-module …]  (--quick: short runs, printed only;
+ * neither bench/results nor BENCHMARKS.md is written)
  * Benchmarks measure; they never assert. Run them on a quiet machine.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,11 +56,13 @@ async function main(): Promise<void> {
     const sections = await mod.run({ quick });
     for (const s of sections) {
       process.stdout.write(`\n## ${s.title}\n\n${s.markdown}\n`);
+      // A quick run is a smoke test: it must not replace the raw numbers BENCHMARKS.md reports.
+      if (quick) continue;
       writeFileSync(
         join(PROJECT_ROOT, 'bench', 'results', `${s.id}.json`),
         JSON.stringify({ machine: machineLine(), ...s.data }, null, 2) + '\n',
       );
-      if (!quick) doc = replaceSection(doc, s);
+      doc = replaceSection(doc, s);
     }
   }
   if (!quick) writeFileSync(docPath, doc);
