@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksDefinition } from './definition.js';
+import { asksDefinition, definitionFrameWords } from './definition.js';
 
 describe('definition questions', () => {
   it.each([
@@ -26,4 +26,17 @@ describe('definition questions', () => {
     // Words that contain a phrase are not the phrase ("meant" is not "mean", "whatis" not "what is").
     'We meant to ask about letrozole dosing',
   ])('"%s" does not', (q) => expect(asksDefinition(q)).toBe(false));
+});
+
+describe('definition frame words', () => {
+  it.each([
+    ['What counts as infertility?', ['counts']],
+    ['How long before it is considered infertility?', ['considered']],
+    ['Qu’est-ce qui est considéré comme une infertilité ?', ['considere']],
+    ['¿Qué se considera infertilidad?', ['considera']],
+    ['Was gilt als Unfruchtbarkeit?', ['gilt']],
+    ['O que conta como infertilidade?', ['conta']],
+    ['What does a low sperm count mean?', []],
+    ['We counted the days as the nurse said', []],
+  ])('"%s" → %j', (q, expected) => expect([...definitionFrameWords(q)]).toEqual(expected));
 });

@@ -92,6 +92,42 @@ const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu
 const PHRASES = [...new Set(DEFINITION_PHRASES.map((p) => spaced(foldText(p))))];
 const OPENERS = [...new Set(SHORT_QUESTION_OPENERS.map((p) => spaced(foldText(p))))];
 
+/**
+ * The words of "counts as", "is considered", "gilt als"… that say nothing about the topic, and that
+ * a lexical search would match against the wrong entries: "count" is the sperm or follicle count,
+ * "considered" is in every "should be considered" recommendation. Folded, one word each; left out
+ * of the question's search text when they stand in such a phrase ("what counts as infertility?"
+ * searches "infertility"; "what is a low sperm count?" keeps "count"). "mean", "define" and
+ * "definition" are kept: definition entries use them.
+ */
+const FRAME_PHRASES: ReadonlyArray<{ phrase: string; drop: readonly string[] }> = [
+  { phrase: 'count as', drop: ['count'] },
+  { phrase: 'counts as', drop: ['counts'] },
+  { phrase: 'counted as', drop: ['counted'] },
+  { phrase: 'count towards', drop: ['count', 'towards'] },
+  { phrase: 'considered', drop: ['considered'] },
+  { phrase: 'classed as', drop: ['classed'] },
+  { phrase: 'classified as', drop: ['classified'] },
+  { phrase: 'considere', drop: ['considere'] },
+  { phrase: 'consideree', drop: ['consideree'] },
+  { phrase: 'consideres', drop: ['consideres'] },
+  { phrase: 'se considera', drop: ['considera'] },
+  { phrase: 'se consideran', drop: ['consideran'] },
+  { phrase: 'gilt als', drop: ['gilt'] },
+  { phrase: 'gelten als', drop: ['gelten'] },
+  { phrase: 'considerado', drop: ['considerado'] },
+  { phrase: 'considerada', drop: ['considerada'] },
+  { phrase: 'conta como', drop: ['conta'] },
+].map(({ phrase, drop }) => ({ phrase: spaced(foldText(phrase)), drop: drop.map((w) => foldText(w)) }));
+
+/** The folded words of the question's definition frames (empty when it has none). */
+export function definitionFrameWords(question: string): ReadonlySet<string> {
+  const t = spaced(foldText(question));
+  const out = new Set<string>();
+  for (const { phrase, drop } of FRAME_PHRASES) if (t.includes(phrase)) for (const w of drop) out.add(w);
+  return out;
+}
+
 /** Whether the question asks what a term means, or what counts as it. */
 export function asksDefinition(question: string): boolean {
   const t = spaced(foldText(question));

@@ -74,6 +74,23 @@ describe('understandQuestion: numbers', () => {
   });
 });
 
+describe('understandQuestion: definition frames in the search text', () => {
+  const words = (q: string) => understand(q).searchText.split(' ');
+
+  it('leaves out the words of "counts as", "is considered"… and keeps the topic', () => {
+    expect(words('What counts as infertility?')).not.toContain('counts');
+    expect(words('What counts as infertility?')).toContain('infertility');
+    expect(words('When is a couple considered infertile?')).not.toContain('considered');
+    expect(words('¿Qué se considera infertilidad?')).not.toContain('considera');
+    expect(words('Was gilt als Unfruchtbarkeit?')).not.toContain('gilt');
+  });
+
+  it('keeps the same words where they are the topic', () => {
+    expect(words('What does a low sperm count mean?')).toContain('count');
+    expect(words('Is a count of 10 million enough?')).toContain('count');
+  });
+});
+
 describe('understandQuestion: numbers in the search text', () => {
   const words = (q: string) => understand(q).searchText.split(' ');
 

@@ -9,6 +9,7 @@ import type { Glossary } from '../../terminology/glossary.js';
 import type { Negation } from '../../terminology/negation.js';
 import { asciiDigits, foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
+import { definitionFrameWords } from './definition.js';
 import { scanForInjection } from './injection.js';
 import { detectLanguage, FUNCTION_WORDS } from './language.js';
 
@@ -157,6 +158,9 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     const list = t.negated ? negatedConcepts : concepts;
     if (!list.includes(t.id)) list.push(t.id);
   }
+  // "What counts as infertility?" is searched as "infertility": see definitionFrameWords.
+  const frame = definitionFrameWords(scan.cleaned);
+  const topical = frame.size ? raw.filter((w) => !frame.has(w)) : raw;
   return {
     text: scan.cleaned,
     language,
@@ -167,8 +171,8 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     // one is often a different word ("seria" is not "serial").
     searchText: [
       ...(language === 'en'
-        ? tokens
-        : [...raw, ...(deps.glossary?.translate(raw) ?? []), ...corrections.map(([, to]) => to)]
+        ? tokens.filter((w) => !frame.has(w))
+        : [...topical, ...(deps.glossary?.translate(topical) ?? []), ...corrections.map(([, to]) => to)]
       ).filter((w) => !DIGITS.test(w)),
       ...searchNumbers(scan.cleaned),
     ].join(' '),
