@@ -256,7 +256,10 @@ const QUICK_PLAN: Record<'warmup' | 'ask' | 'recommend', RoundPolicy> = {
   recommend: { min: 5, max: 5, budgetMs: 0, hardCapMs: 15_000 },
 };
 const FULL_PLAN: Record<'warmup' | 'ask' | 'recommend', RoundPolicy> = {
-  warmup: { min: 3, max: 3, budgetMs: 0, hardCapMs: 20_000 },
+  // About 8,000 answers before timing (a 30 s cap for the large banks): V8's optimising compiler
+  // keeps recompiling the answer path for several thousand answers (measured on the HTTP mix:
+  // 0.3 ms per answer after 500, 0.21 ms from about 7,000 on), and a service runs warm.
+  warmup: { min: 200, max: 200, budgetMs: 0, hardCapMs: 30_000 },
   // 30 rounds of the mix: a p99 over more than a thousand samples.
   ask: { min: 30, max: 200, budgetMs: 45_000, hardCapMs: 180_000 },
   recommend: { min: 100, max: 1000, budgetMs: 15_000, hardCapMs: 90_000 },
@@ -749,7 +752,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection[]> {
     '',
     `Method: ${machine()}. Each bank in its own Node process: entries → \`KnowledgeBank.fromEntries\` (validation, snapshot) → \`createEngine(config, { bank, audit })\` (retrieval index) is the build time, loaders (terminology, guards, models) warmed before; generated banks are the ${starter?.entries ?? ''} starter entries plus synthetic ones (src/kb/testing/generate-bank.ts, ~90% published), in memory. ` +
       `Question mix: ${QUESTION_MIX.length} questions written for this benchmark (${langs.join(', ')}; ${withProfile} with a fixture intake as profile; written as ${intents.join(', ')}), ` +
-      `${b0.warmupPasses} warm-up pass(es), then ${opts.quick ? QUICK_PLAN.ask.min : FULL_PLAN.ask.min} timed rounds (fewer if a bank is too slow to finish them within ${(opts.quick ? QUICK_PLAN : FULL_PLAN).ask.hardCapMs / 1000} s) and more while a ${(opts.quick ? QUICK_PLAN : FULL_PLAN).ask.budgetMs / 1000} s budget lasts (${banks.map((b) => `${sizeLabel(b)}: ${b.rounds}`).join(', ')} rounds), in-process, one at a time, through \`engine.ask\` with an in-memory audit sink (every answer builds its audit record); times are around the awaited call, profile building included. ` +
+      `warm-up passes over the mix first (${banks.map((b) => `${sizeLabel(b)}: ${b.warmupPasses}`).join(', ')}; up to ${(opts.quick ? QUICK_PLAN : FULL_PLAN).warmup.min}, fewer when a bank takes more than ${(opts.quick ? QUICK_PLAN : FULL_PLAN).warmup.hardCapMs / 1000} s), then ${opts.quick ? QUICK_PLAN.ask.min : FULL_PLAN.ask.min} timed rounds (fewer if a bank is too slow to finish them within ${(opts.quick ? QUICK_PLAN : FULL_PLAN).ask.hardCapMs / 1000} s) and more while a ${(opts.quick ? QUICK_PLAN : FULL_PLAN).ask.budgetMs / 1000} s budget lasts (${banks.map((b) => `${sizeLabel(b)}: ${b.rounds}`).join(', ')} rounds), in-process, one at a time, through \`engine.ask\` with an in-memory audit sink (every answer builds its audit record); times are around the awaited call, profile building included. ` +
       `FTS5: bench/peers.ts's set-up (${b0.fts5.version}) over the same published entries (title; statement + clinician statement), the question text alone, timed right after each ask in the same loop. ` +
       `\`recommend\`: the ${b0.recommend.intakes} fixture intakes (fixtures/intakes/*.json), ${banks.map((b) => b.recommend.rounds).join(' / ')} rounds. ` +
       `Heap and RSS after the build and first answer, forced full GC. Cold start: ${cold.cli.runs} runs each after one uncounted run. Normalization: ${norm.reports} fixture reports, ${norm.linesPerPass} reader lines per pass, ${norm.passes} passes in ${f(norm.seconds, 1)} s after warm-up.`,
