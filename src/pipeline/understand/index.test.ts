@@ -82,6 +82,8 @@ describe('understandQuestion: definition frames in the search text', () => {
     expect(words('What counts as infertility?')).toContain('infertility');
     expect(words('When is a couple considered infertile?')).not.toContain('considered');
     expect(words('¿Qué se considera infertilidad?')).not.toContain('considera');
+    // nor what the spelling corrector would make of them ("considera" → "consider").
+    expect(words('¿Qué se considera infertilidad?').some((w) => w.startsWith('consider'))).toBe(false);
     expect(words('Was gilt als Unfruchtbarkeit?')).not.toContain('gilt');
   });
 

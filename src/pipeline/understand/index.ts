@@ -172,7 +172,11 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     searchText: [
       ...(language === 'en'
         ? tokens.filter((w) => !frame.has(w))
-        : [...topical, ...(deps.glossary?.translate(topical) ?? []), ...corrections.map(([, to]) => to)]
+        : [
+            ...topical,
+            ...(deps.glossary?.translate(topical) ?? []),
+            ...corrections.filter(([from]) => !frame.has(from)).map(([, to]) => to),
+          ]
       ).filter((w) => !DIGITS.test(w)),
       ...searchNumbers(scan.cleaned),
     ].join(' '),
