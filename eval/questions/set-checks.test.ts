@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  countsBlockIn,
   duplicateProblems,
+  gradedTwoCounts,
+  sharedTextProblems,
   expectationProblems,
   intakeProblems,
   trainingQuestionSchema,
@@ -85,5 +91,29 @@ describe('labelled question set checks', () => {
     expect(schema.safeParse({ ...line, id: 'c0001' }).success).toBe(false);
     expect(schema.safeParse({ ...line, category: 'urgent' }).success).toBe(false);
     expect(schema.safeParse({ ...line, split: 'heldout' }).success).toBe(false);
+  });
+  it("finds question texts shared with another file, naming only this set's ids", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'set-checks-'));
+    const other = path.join(dir, 'other.jsonl');
+    writeFileSync(other, JSON.stringify({ id: 'o1', question: 'Is AMH  LOW?' }) + '\n');
+    const qs = [q({ id: 'x1', question: 'is amh low?' }), q({ id: 'x2', question: 'Is FSH high?' })];
+    expect(sharedTextProblems(qs, [other])).toEqual(['x1: repeats a other.jsonl question']);
+  });
+
+  it('counts the questions that grade each entry 2', () => {
+    const qs = [
+      q({ id: 'x1', expected: { status: 'answered', entries: ['a', 'b'], grades: { a: 2, b: 1 } } }),
+      q({ id: 'x2', expected: { status: 'answered', entries: ['a'], grades: { a: 2 } } }),
+    ];
+    expect([...gradedTwoCounts(qs)]).toEqual([['a', 2]]);
+  });
+
+  it('reads and rewrites a README counts block between its markers', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'set-checks-')), 'README.md');
+    writeFileSync(file, 'intro\n<!-- t:start -->\nold\n<!-- t:end -->\nafter\n');
+    expect(countsBlockIn(file, 't', 'new', false)).toBe('old');
+    expect(countsBlockIn(file, 't', 'new', true)).toBe('new');
+    expect(readFileSync(file, 'utf8')).toBe('intro\n<!-- t:start -->\nnew\n<!-- t:end -->\nafter\n');
+    expect(countsBlockIn(file, 'missing', 'new', false)).toBeNull();
   });
 });

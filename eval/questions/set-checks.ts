@@ -3,7 +3,7 @@
  * train-comparisons.jsonl): each returns the problems it finds, one line per problem naming the
  * question id, so that a test asserts `toEqual([])` and a failure lists everything to fix.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -202,4 +202,48 @@ export function countsBlock<Q extends LabelledQuestion & { lang: string }>(
     `Adversarial questions expecting \`answered\`: ${byStatus('answered')}; expecting \`insufficient-evidence\`: ${byStatus('insufficient-evidence')}.`,
   );
   return rows.join('\n');
+}
+
+/** Ids of `questions` whose text is also in one of `files`; only these ids are named, never the other files' questions. */
+export function sharedTextProblems(
+  questions: readonly LabelledQuestion[],
+  files: readonly string[],
+): string[] {
+  const bad: string[] = [];
+  for (const file of files) {
+    const texts = questionTexts(file);
+    for (const q of questions)
+      if (texts.has(normalizedText(q.question)))
+        bad.push(`${q.id}: repeats a ${path.basename(file)} question`);
+  }
+  return bad;
+}
+
+/** How many questions grade each entry 2 (answer it directly). */
+export function gradedTwoCounts(questions: readonly LabelledQuestion[]): Map<string, number> {
+  const perEntry = new Map<string, number>();
+  for (const q of questions)
+    for (const [e, g] of Object.entries(q.expected.grades ?? {}))
+      if (g === 2) perEntry.set(e, (perEntry.get(e) ?? 0) + 1);
+  return perEntry;
+}
+
+/**
+ * The text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in a README (trimmed), after
+ * replacing it with `table` when `write` is true (the test's WRITE_… variable); null when the markers
+ * are missing.
+ */
+export function countsBlockIn(
+  readmePath: string,
+  name: string,
+  table: string,
+  write: boolean,
+): string | null {
+  const block = new RegExp(`(<!-- ${name}:start -->\\n)([\\s\\S]*?)(\\n?<!-- ${name}:end -->)`);
+  let readme = readFileSync(readmePath, 'utf8');
+  if (write) {
+    readme = readme.replace(block, (_m, start: string) => `${start}${table}\n<!-- ${name}:end -->`);
+    writeFileSync(readmePath, readme);
+  }
+  return block.exec(readme)?.[2]?.trim() ?? null;
 }

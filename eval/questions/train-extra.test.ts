@@ -6,13 +6,13 @@
  *
  *   WRITE_TRAIN_EXTRA_README=1 npx vitest run eval/questions/train-extra.test.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
 import {
   countsBlock,
+  countsBlockIn,
   duplicateProblems,
   notFitProblems,
   expectationProblems,
@@ -124,15 +124,15 @@ describe('eval/questions/train-extra.jsonl', () => {
   });
 
   it('has the counts table of README-extra.md', () => {
-    const table = extraCountsTable(questions);
-    const block = /(<!-- counts:start -->\n)([\s\S]*?)(\n?<!-- counts:end -->)/;
-    let readme = readFileSync(README, 'utf8');
-    if (process.env['WRITE_TRAIN_EXTRA_README'] === '1') {
-      readme = readme.replace(block, (_m, a: string) => `${a}${table}\n<!-- counts:end -->`);
-      writeFileSync(README, readme);
-    }
-    const m = block.exec(readme);
-    expect(m, 'README-extra.md needs the counts block').not.toBeNull();
-    expect(m![2]!.trim(), 'run with WRITE_TRAIN_EXTRA_README=1 to rewrite the table').toBe(table);
+    const block = countsBlockIn(
+      README,
+      'counts',
+      extraCountsTable(questions),
+      process.env['WRITE_TRAIN_EXTRA_README'] === '1',
+    );
+    expect(block, 'README-extra.md needs the counts block').not.toBeNull();
+    expect(block, 'run with WRITE_TRAIN_EXTRA_README=1 to rewrite the table').toBe(
+      extraCountsTable(questions),
+    );
   });
 });

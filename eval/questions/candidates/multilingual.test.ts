@@ -13,21 +13,22 @@
  *
  *   WRITE_TRAIN_MULTILINGUAL_README=1 npx vitest run eval/questions/candidates/multilingual.test.ts
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { loadJsonl, QUESTIONS_FILE, repoRoot } from '../questions.js';
 import {
   countsBlock,
+  countsBlockIn,
   duplicateProblems,
+  gradedTwoCounts,
   notFitProblems,
   numberingProblems,
   expectationProblems,
   intakeProblems,
-  normalizedText,
-  questionTexts,
   readBankEntries,
+  sharedTextProblems,
   trainingQuestionSchema,
   unpublishedEntryProblems,
 } from '../set-checks.js';
@@ -198,10 +199,7 @@ describe('eval/questions/candidates/multilingual.jsonl', () => {
   });
 
   it('spreads the answerable questions over many entries', () => {
-    const perEntry = new Map<string, number>();
-    for (const q of byCategory('answerable'))
-      for (const [e, g] of Object.entries(q.expected.grades ?? {}))
-        if (g === 2) perEntry.set(e, (perEntry.get(e) ?? 0) + 1);
+    const perEntry = gradedTwoCounts(byCategory('answerable'));
     expect(perEntry.size).toBeGreaterThanOrEqual(MIN.distinctEntriesGraded2);
     expect([...perEntry].filter(([, n]) => n > MAX_QUESTIONS_PER_ENTRY).map(([e]) => e)).toEqual([]);
   });
@@ -211,26 +209,19 @@ describe('eval/questions/candidates/multilingual.jsonl', () => {
     expect(OTHER_FILES.map((f) => path.basename(f))).toEqual(
       expect.arrayContaining(['questions.jsonl', 'train-extra.jsonl', 'train-comparisons.jsonl']),
     );
-    const bad: string[] = [];
-    for (const file of OTHER_FILES) {
-      const texts = questionTexts(file);
-      for (const q of questions)
-        if (texts.has(normalizedText(q.question)))
-          bad.push(`${q.id}: repeats a ${path.basename(file)} question`);
-    }
-    expect(bad).toEqual([]);
+    expect(sharedTextProblems(questions, OTHER_FILES)).toEqual([]);
   });
 
   it('has the counts table of README-extra.md (multilingual section)', () => {
-    const table = countsTable(questions);
-    const block = /(<!-- multilingual-counts:start -->\n)([\s\S]*?)(\n?<!-- multilingual-counts:end -->)/;
-    let readme = readFileSync(README, 'utf8');
-    if (process.env['WRITE_TRAIN_MULTILINGUAL_README'] === '1') {
-      readme = readme.replace(block, (_m, a: string) => `${a}${table}\n<!-- multilingual-counts:end -->`);
-      writeFileSync(README, readme);
-    }
-    const m = block.exec(readme);
-    expect(m, 'README-extra.md needs the multilingual counts block').not.toBeNull();
-    expect(m![2]!.trim(), 'run with WRITE_TRAIN_MULTILINGUAL_README=1 to rewrite the table').toBe(table);
+    const block = countsBlockIn(
+      README,
+      'multilingual-counts',
+      countsTable(questions),
+      process.env['WRITE_TRAIN_MULTILINGUAL_README'] === '1',
+    );
+    expect(block, 'README-extra.md needs the multilingual counts block').not.toBeNull();
+    expect(block, 'run with WRITE_TRAIN_MULTILINGUAL_README=1 to rewrite the table').toBe(
+      countsTable(questions),
+    );
   });
 });

@@ -15,20 +15,21 @@
  *
  *   WRITE_VALIDATION_EN_README=1 npx vitest run eval/questions/candidates/validation-en.test.ts
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { loadJsonl, QUESTIONS_FILE, repoRoot } from '../questions.js';
 import {
   countsBlock,
+  countsBlockIn,
   duplicateProblems,
   expectationProblems,
-  normalizedText,
+  gradedTwoCounts,
   notFitProblems,
   numberingProblems,
-  questionTexts,
   readBankEntries,
+  sharedTextProblems,
   trainingQuestionSchema,
   unpublishedEntryProblems,
 } from '../set-checks.js';
@@ -127,10 +128,7 @@ describe('eval/questions/candidates/validation-en.jsonl', () => {
   });
 
   it('spreads the answerable questions over many entries', () => {
-    const perEntry = new Map<string, number>();
-    for (const q of byCategory('answerable'))
-      for (const [e, g] of Object.entries(q.expected.grades ?? {}))
-        if (g === 2) perEntry.set(e, (perEntry.get(e) ?? 0) + 1);
+    const perEntry = gradedTwoCounts(byCategory('answerable'));
     expect(perEntry.size).toBeGreaterThanOrEqual(MIN.distinctEntriesGraded2);
     expect([...perEntry].filter(([, n]) => n > MAX_QUESTIONS_PER_ENTRY).map(([e]) => e)).toEqual([]);
   });
@@ -140,26 +138,17 @@ describe('eval/questions/candidates/validation-en.jsonl', () => {
     expect(OTHER_FILES.map((f) => path.basename(f))).toEqual(
       expect.arrayContaining(['questions.jsonl', 'multilingual.jsonl', 'train-extra.jsonl']),
     );
-    const bad: string[] = [];
-    for (const file of OTHER_FILES) {
-      const texts = questionTexts(file);
-      for (const q of questions)
-        if (texts.has(normalizedText(q.question)))
-          bad.push(`${q.id}: repeats a ${path.basename(file)} question`);
-    }
-    expect(bad).toEqual([]);
+    expect(sharedTextProblems(questions, OTHER_FILES)).toEqual([]);
   });
 
   it('has the counts table of README-extra.md (English validation section)', () => {
-    const table = countsTable(questions);
-    const block = /(<!-- validation-en-counts:start -->\n)([\s\S]*?)(\n?<!-- validation-en-counts:end -->)/;
-    let readme = readFileSync(README, 'utf8');
-    if (process.env['WRITE_VALIDATION_EN_README'] === '1') {
-      readme = readme.replace(block, (_m, a: string) => `${a}${table}\n<!-- validation-en-counts:end -->`);
-      writeFileSync(README, readme);
-    }
-    const m = block.exec(readme);
-    expect(m, 'README-extra.md needs the validation-en counts block').not.toBeNull();
-    expect(m![2]!.trim(), 'run with WRITE_VALIDATION_EN_README=1 to rewrite the table').toBe(table);
+    const block = countsBlockIn(
+      README,
+      'validation-en-counts',
+      countsTable(questions),
+      process.env['WRITE_VALIDATION_EN_README'] === '1',
+    );
+    expect(block, 'README-extra.md needs the validation-en counts block').not.toBeNull();
+    expect(block, 'run with WRITE_VALIDATION_EN_README=1 to rewrite the table').toBe(countsTable(questions));
   });
 });
