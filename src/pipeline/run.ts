@@ -20,7 +20,6 @@ import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
 import { quantityAsked } from './understand/quantity.js';
 import { bodiesNamed } from './understand/bodies.js';
-import { asksDefinition } from './understand/definition.js';
 import {
   pairFeatures,
   quantityGiven,
@@ -362,7 +361,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     years: questionNumbers.filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
     quantity: quantityAsked(understood.tokens.join(' ')),
     // On the question as written: spelling correction turns "considera" into "consider".
-    asksDefinition: asksDefinition(understood.text),
+    asksDefinition: understood.asksDefinition,
     bodies: bodiesNamed(understood.text),
     questionNumbers: new Set(questionNumbers),
     english,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asksDefinition, definitionFrameWords } from './definition.js';
 
@@ -39,4 +40,53 @@ describe('definition frame words', () => {
     ['What does a low sperm count mean?', []],
     ['We counted the days as the nurse said', []],
   ])('"%s" → %j', (q, expected) => expect([...definitionFrameWords(q)]).toEqual(expected));
+});
+
+describe('definition frame words: one scan finds what a phrase-by-phrase search finds', () => {
+  // The reference: each phrase looked for on its own in the spaced, folded text.
+  const PHRASES: Array<[string, string[]]> = [
+    ['count as', ['count']],
+    ['counts as', ['counts']],
+    ['counted as', ['counted']],
+    ['count towards', ['count', 'towards']],
+    ['considered', ['considered']],
+    ['se considera', ['considera']],
+    ['se consideran', ['consideran']],
+    ['gilt als', ['gilt']],
+    ['conta como', ['conta']],
+  ];
+  const reference = (q: string): Set<string> => {
+    const t = ` ${q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    const out = new Set<string>();
+    for (const [p, drop] of PHRASES) if (t.includes(` ${p} `)) for (const w of drop) out.add(w);
+    return out;
+  };
+  const words = [
+    'count',
+    'counts',
+    'as',
+    'towards',
+    'considered',
+    'se',
+    'considera',
+    'consideran',
+    'gilt',
+    'als',
+    'conta',
+    'como',
+    'amh',
+    'low',
+    '?',
+    ',',
+  ];
+
+  it('on questions made of frame words, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { maxLength: 12 }), (ws) => {
+        const q = ws.join(' ');
+        expect([...definitionFrameWords(q)].sort()).toEqual([...reference(q)].sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -8,7 +8,7 @@
  * the entry is one, and whether an entry is a definition the question did not ask for.
  * Phrases are matched on folded text, word-bounded, in the six languages.
  */
-import { foldText } from '../../terminology/text.js';
+import { escapeRegExp, foldText } from '../../terminology/text.js';
 
 /** Folded phrases (diacritics removed, Arabic normalised as terminology/text does). */
 const DEFINITION_PHRASES: readonly string[] = [
@@ -100,37 +100,65 @@ const OPENERS = [...new Set(SHORT_QUESTION_OPENERS.map((p) => spaced(foldText(p)
  * searches "infertility"; "what is a low sperm count?" keeps "count"). "mean", "define" and
  * "definition" are kept: definition entries use them.
  */
-const FRAME_PHRASES: ReadonlyArray<{ phrase: string; drop: readonly string[] }> = [
-  { phrase: 'count as', drop: ['count'] },
-  { phrase: 'counts as', drop: ['counts'] },
-  { phrase: 'counted as', drop: ['counted'] },
-  { phrase: 'count towards', drop: ['count', 'towards'] },
-  { phrase: 'considered', drop: ['considered'] },
-  { phrase: 'classed as', drop: ['classed'] },
-  { phrase: 'classified as', drop: ['classified'] },
-  { phrase: 'considere', drop: ['considere'] },
-  { phrase: 'consideree', drop: ['consideree'] },
-  { phrase: 'consideres', drop: ['consideres'] },
-  { phrase: 'se considera', drop: ['considera'] },
-  { phrase: 'se consideran', drop: ['consideran'] },
-  { phrase: 'gilt als', drop: ['gilt'] },
-  { phrase: 'gelten als', drop: ['gelten'] },
-  { phrase: 'considerado', drop: ['considerado'] },
-  { phrase: 'considerada', drop: ['considerada'] },
-  { phrase: 'conta como', drop: ['conta'] },
-].map(({ phrase, drop }) => ({ phrase: spaced(foldText(phrase)), drop: drop.map((w) => foldText(w)) }));
+const FRAME_PHRASES: ReadonlyMap<string, readonly string[]> = new Map(
+  (
+    [
+      ['count as', ['count']],
+      ['counts as', ['counts']],
+      ['counted as', ['counted']],
+      ['count towards', ['count', 'towards']],
+      ['considered', ['considered']],
+      ['classed as', ['classed']],
+      ['classified as', ['classified']],
+      ['considere', ['considere']],
+      ['consideree', ['consideree']],
+      ['consideres', ['consideres']],
+      ['se considera', ['considera']],
+      ['se consideran', ['consideran']],
+      ['gilt als', ['gilt']],
+      ['gelten als', ['gelten']],
+      ['considerado', ['considerado']],
+      ['considerada', ['considerada']],
+      ['conta como', ['conta']],
+    ] as const
+  ).map(([phrase, drop]) => [foldText(phrase), drop.map((w) => foldText(w))] as const),
+);
+// One scan of the spaced, folded question for every frame phrase: word-bounded by the spaces, and
+// a lookahead so that overlapping phrases ("se considera" and "considera…") are all found.
+const FRAME_PATTERN = new RegExp(
+  `(?= (${[...FRAME_PHRASES.keys()]
+    .map(escapeRegExp)
+    .sort((a, b) => b.length - a.length)
+    .join('|')}) )`,
+  'gu',
+);
+
+/** What the question says about definitions: whether it asks for one, and its frame words. */
+export interface DefinitionReading {
+  asks: boolean;
+  /** The folded words of its definition frames (empty when it has none). */
+  frameWords: ReadonlySet<string>;
+}
+
+/** Read the question once for {@link asksDefinition} and its frame words. */
+export function readDefinition(question: string): DefinitionReading {
+  const t = spaced(foldText(question));
+  const frameWords = new Set<string>();
+  for (const m of t.matchAll(FRAME_PATTERN)) for (const w of FRAME_PHRASES.get(m[1]!)!) frameWords.add(w);
+  return { asks: asksFolded(t), frameWords };
+}
 
 /** The folded words of the question's definition frames (empty when it has none). */
 export function definitionFrameWords(question: string): ReadonlySet<string> {
-  const t = spaced(foldText(question));
-  const out = new Set<string>();
-  for (const { phrase, drop } of FRAME_PHRASES) if (t.includes(phrase)) for (const w of drop) out.add(w);
-  return out;
+  return readDefinition(question).frameWords;
 }
 
 /** Whether the question asks what a term means, or what counts as it. */
 export function asksDefinition(question: string): boolean {
-  const t = spaced(foldText(question));
+  return asksFolded(spaced(foldText(question)));
+}
+
+function asksFolded(t: string): boolean {
   if (PHRASES.some((p) => t.includes(p))) return true;
   const words = t.trim().split(' ').length;
   return words <= SHORT_QUESTION_WORDS && OPENERS.some((p) => t.includes(p));

@@ -9,7 +9,7 @@ import type { Glossary } from '../../terminology/glossary.js';
 import type { Negation } from '../../terminology/negation.js';
 import { asciiDigits, foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
-import { definitionFrameWords } from './definition.js';
+import { readDefinition } from './definition.js';
 import { scanForInjection } from './injection.js';
 import { detectLanguage, FUNCTION_WORDS } from './language.js';
 
@@ -44,6 +44,8 @@ export interface UnderstoodQuestion {
    * concepts, when the question sets options against each other; null otherwise.
    */
   comparison: { sides: [string[], string[]] } | null;
+  /** Whether it asks what a term means or what counts as it, on the text as written (definition.ts). */
+  asksDefinition: boolean;
 }
 
 /** Words that set two options against each other, in the six languages (folded). */
@@ -159,7 +161,8 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     if (!list.includes(t.id)) list.push(t.id);
   }
   // "What counts as infertility?" is searched as "infertility": see definitionFrameWords.
-  const frame = definitionFrameWords(scan.cleaned);
+  const definition = readDefinition(scan.cleaned);
+  const frame = definition.frameWords;
   const topical = frame.size ? raw.filter((w) => !frame.has(w)) : raw;
   return {
     text: scan.cleaned,
@@ -186,5 +189,6 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     negatedConcepts,
     injection: { detected: scan.detected, removedSentences: scan.removedSentences },
     comparison: findComparison(terms, tokens),
+    asksDefinition: definition.asks,
   };
 }
