@@ -5,8 +5,9 @@
  * bank's `definition` entries, which share few words with the question beyond the term itself
  * ("considered", "counts as" and "mean" appear in many recommendations too). The re-ranker gets
  * this as a pair feature (see rerank/relevance): whether the question asks for a definition and
- * the entry is one, and whether an entry is a definition the question did not ask for.
- * Phrases are matched on folded text, word-bounded, in the six languages.
+ * the entry is one, and whether an entry is a definition the question did not ask for; and the
+ * frame's own words ("counts", "considered") are left out of the lexical search (see
+ * understand/index). Phrases are matched on folded text, word-bounded, in the six languages.
  */
 import { escapeRegExp, foldText } from '../../terminology/text.js';
 
