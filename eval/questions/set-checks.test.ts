@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  categoryCountProblems,
   countsBlockIn,
   duplicateProblems,
   gradedTwoCounts,
@@ -115,5 +116,15 @@ describe('labelled question set checks', () => {
     expect(countsBlockIn(file, 't', 'new', true)).toBe('new');
     expect(readFileSync(file, 'utf8')).toBe('intro\n<!-- t:start -->\nnew\n<!-- t:end -->\nafter\n');
     expect(countsBlockIn(file, 'missing', 'new', false)).toBeNull();
+  });
+  it('finds categories below their minimum or outside their share', () => {
+    const qs = [q({ id: 'x1' }), q({ id: 'x2' }), q({ id: 'x3', category: 'unanswerable' })];
+    expect(categoryCountProblems(qs, { answerable: 2, unanswerable: 1 }, { answerable: [0.5, 0.7] })).toEqual(
+      [],
+    );
+    expect(categoryCountProblems(qs, { answerable: 3 }, { answerable: [0.7, 0.9] })).toEqual([
+      'answerable: 2 questions, at least 3 wanted',
+      'answerable: share 0.667 outside 0.7–0.9',
+    ]);
   });
 });

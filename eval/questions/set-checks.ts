@@ -247,3 +247,20 @@ export function countsBlockIn(
   }
   return block.exec(readme)?.[2]?.trim() ?? null;
 }
+
+/** Categories below their minimum count or outside their [low, high] share of the whole set. */
+export function categoryCountProblems(
+  questions: readonly LabelledQuestion[],
+  minimum: Readonly<Record<string, number>>,
+  share: Readonly<Record<string, readonly [number, number]>>,
+): string[] {
+  const bad: string[] = [];
+  for (const [c, min] of Object.entries(minimum)) {
+    const n = questions.filter((q) => q.category === c).length;
+    if (n < min) bad.push(`${c}: ${n} questions, at least ${min} wanted`);
+    const [lo, hi] = share[c] ?? [0, 1];
+    const s = questions.length ? n / questions.length : 0;
+    if (s < lo || s > hi) bad.push(`${c}: share ${s.toFixed(3)} outside ${lo}–${hi}`);
+  }
+  return bad;
+}
