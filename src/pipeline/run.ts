@@ -71,8 +71,10 @@ export interface Serving {
   snapshot: KnowledgeSnapshot;
   index: KnowledgeIndex;
   newestYear: number;
-  /** Published warning-sign entries (what urgent answers cite). */
+  /** Published warning-sign entries (what urgent answers cite), in the snapshot's order. */
   warningSigns: readonly KnowledgeEntry[];
+  /** Concept → positions in `warningSigns` of the entries tagged with it (ascending). */
+  warningSignsByConcept: ReadonlyMap<string, readonly number[]>;
   /** Published recommendations that have applicability conditions (what profiles are matched against). */
   conditional: readonly KnowledgeEntry[];
   /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
@@ -86,11 +88,21 @@ export function makeServing(snapshot: KnowledgeSnapshot, index: KnowledgeIndex):
   let newest = 0;
   for (const e of snapshot.entries) newest = Math.max(newest, e.source.year);
   for (const c of snapshot.chunks) newest = Math.max(newest, c.source.year);
+  const warningSigns = snapshot.entries.filter((e) => e.kind === 'warning-sign');
+  const warningSignsByConcept = new Map<string, number[]>();
+  warningSigns.forEach((e, i) => {
+    for (const c of new Set(e.concepts)) {
+      const list = warningSignsByConcept.get(c);
+      if (list) list.push(i);
+      else warningSignsByConcept.set(c, [i]);
+    }
+  });
   return {
     snapshot,
     index,
     newestYear: newest || new Date().getFullYear(),
-    warningSigns: snapshot.entries.filter((e) => e.kind === 'warning-sign'),
+    warningSigns,
+    warningSignsByConcept,
     conditional: snapshot.entries.filter((e) => e.kind === 'recommendation' && e.applicability !== undefined),
     applicableCache: new Map(),
     applicableByFacts: new WeakMap(),
@@ -183,6 +195,28 @@ function guardAnswer(
   };
 }
 
+/**
+ * The first `limit` warning-sign entries (in the snapshot's order) about `concept` or a narrower
+ * one; any warning sign for the general concept. Looked up by concept rather than by scanning every
+ * warning sign, which took milliseconds per urgent answer in a bank of 200,000 entries.
+ */
+export function warningSignsFor(
+  serving: Serving,
+  concept: string,
+  deps: Pick<PipelineDeps, 'vocabulary'>,
+  limit: number,
+): KnowledgeEntry[] {
+  if (concept === GENERAL_CONCEPT) return serving.warningSigns.slice(0, limit);
+  // Each list is ascending, so the first `limit` overall are among each list's first `limit`.
+  const positions = new Set<number>();
+  for (const c of [concept, ...deps.vocabulary.descendants(concept)])
+    for (const i of (serving.warningSignsByConcept.get(c) ?? []).slice(0, limit)) positions.add(i);
+  return [...positions]
+    .sort((a, b) => a - b)
+    .slice(0, limit)
+    .map((i) => serving.warningSigns[i]!);
+}
+
 /** Everything up to (not including) the abstain/answer decision. Used by `ask` and by calibrator training. */
 export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): PreparedAnswer {
   const started = performance.now();
@@ -261,11 +295,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   lap('guardMs');
   if (urgent) {
     trace.urgentRule = urgent.rule;
-    const related = new Set([urgent.concept, ...deps.vocabulary.descendants(urgent.concept)]);
-    const signs = serving.warningSigns.filter(
-      (e) => urgent.concept === GENERAL_CONCEPT || e.concepts.some((c) => related.has(c)),
-    );
-    const citations: Citation[] = signs.slice(0, 3).map((e, i) => ({
+    const signs = warningSignsFor(serving, urgent.concept, deps, 3);
+    const citations: Citation[] = signs.map((e, i) => ({
       n: i + 1,
       id: `kb:${e.id}`,
       title: e.title,
