@@ -13,7 +13,7 @@ import type { Evidence } from '../domain/evidence.js';
 import type { Condition, KnowledgeEntry } from '../domain/knowledge.js';
 import type { ProfileFacts } from '../domain/facts.js';
 import type { CoupleProfile } from '../domain/profile.js';
-import { evaluateApplicability } from './rerank/applicability.js';
+import { applicabilityTruth, evaluateApplicability } from './rerank/applicability.js';
 import { strengthRank } from './rerank/index.js';
 import { isIntervention, type PipelineDeps, type Serving } from './run.js';
 import { findConflicts } from './synthesize/extractive.js';
@@ -54,17 +54,29 @@ export function recommendFor(
   timings: { totalMs: number };
 } {
   const t0 = performance.now();
-  const scored: Array<{ e: KnowledgeEntry; because: string[]; score: number }> = [];
+  // In a large bank thousands of entries can apply; only the best `maxItems` are shown, so they are
+  // kept in a small sorted list as the scan goes, and only their reasons are written out.
+  const maxItems = deps.config.recommend.maxItems;
+  const best: Array<{ e: KnowledgeEntry; score: number }> = [];
+  const before = (a: { e: KnowledgeEntry; score: number }, b: { e: KnowledgeEntry; score: number }) =>
+    b.score - a.score || (a.e.id < b.e.id ? -1 : 1);
+  let applicable = 0;
   for (const e of serving.conditional) {
-    const app = evaluateApplicability(e.applicability, facts);
-    if (app.truth !== 'met') continue;
+    if (applicabilityTruth(e.applicability, facts) !== 'met') continue;
+    applicable++;
     const recent = serving.newestYear - e.source.year <= deps.config.rerank.recentYears ? 1 : 0;
-    const score = leafCount(e.applicability) + strengthRank(e.source) * 0.5 + recent * 0.25;
-    scored.push({ e, because: app.because, score });
+    const item = { e, score: leafCount(e.applicability) + strengthRank(e.source) * 0.5 + recent * 0.25 };
+    if (best.length === maxItems && before(item, best[maxItems - 1]!) >= 0) continue;
+    let i = best.length;
+    while (i > 0 && before(item, best[i - 1]!) < 0) i--;
+    best.splice(i, 0, item);
+    if (best.length > maxItems) best.pop();
   }
-  scored.sort((a, b) => b.score - a.score || (a.e.id < b.e.id ? -1 : 1));
-  const applicable = scored.length;
-  scored.splice(deps.config.recommend.maxItems);
+  const scored = best.map(({ e, score }) => ({
+    e,
+    score,
+    because: evaluateApplicability(e.applicability, facts).because,
+  }));
 
   const asEvidence = (e: KnowledgeEntry, because: string[]): Evidence => ({
     key: `kb:${e.id}`,

@@ -1,10 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../engine.js';
 import { KnowledgeBank } from '../kb/bank.js';
 import { loadBank } from '../kb/load.js';
 import { generateBankEntries } from '../kb/testing/generate-bank.js';
-import { KNOWLEDGE_DIR } from '../paths.js';
+import { KNOWLEDGE_DIR, PROJECT_ROOT } from '../paths.js';
 import { getVocabulary } from '../terminology/index.js';
 import { GENERAL_CONCEPT } from './guard/urgent.js';
+import { evaluateApplicability } from './rerank/applicability.js';
+import { strengthRank } from './rerank/index.js';
 import { KnowledgeIndex } from './retrieve/knowledge.js';
 import { makeServing, warningSignsFor } from './run.js';
 
@@ -42,3 +47,52 @@ describe('warningSignsFor (what an urgent answer cites)', () => {
     expect(warningSignsFor(serving, 'no-such-concept', { vocabulary }, 3)).toEqual([]);
   });
 });
+
+describe('recommend on a large bank', () => {
+  it('keeps the best recommendations of a full sort of every applicable entry', async () => {
+    const entries = [
+      ...loadBank(KNOWLEDGE_DIR).entries.map((f) => f.data),
+      ...generateBankEntries({ entries: 3000, seed: 7 }).map((x) => x.entry),
+    ];
+    const bank = await KnowledgeBank.fromEntries(entries);
+    const engine = await createEngine({ recommend: { maxItems: 10 } }, { bank });
+    const serving = engine.internals.serving();
+    const dir = join(PROJECT_ROOT, 'fixtures', 'intakes');
+    let compared = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const intake: unknown = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const facts = await engine.internals.factsFor(intake);
+      if (!facts) continue;
+      // The reference: evaluate every conditional entry, score the met ones, sort them all.
+      const ranked = serving.conditional
+        .map((e) => ({ e, a: evaluateApplicability(e.applicability, facts) }))
+        .filter((x) => x.a.truth === 'met')
+        .map(({ e, a }) => ({
+          e,
+          because: a.because,
+          score:
+            leafs(e.applicability) +
+            strengthRank(e.source) * 0.5 +
+            (serving.newestYear - e.source.year <= engine.config.rerank.recentYears ? 0.25 : 0),
+        }))
+        .sort((a, b) => b.score - a.score || (a.e.id < b.e.id ? -1 : 1));
+      const r = await engine.recommend(intake);
+      expect(r.applicable, f).toBe(ranked.length);
+      expect(
+        r.recommendations.map((x) => [x.citations[0]!.id, x.appliesBecause]),
+        f,
+      ).toEqual(ranked.slice(0, 10).map((x) => [`kb:${x.e.id}`, x.because]));
+      if (ranked.length > 10) compared++;
+    }
+    expect(compared).toBeGreaterThan(2);
+  });
+});
+
+type Cond = Parameters<typeof evaluateApplicability>[0];
+function leafs(c: Cond): number {
+  if (!c) return 0;
+  if ('fact' in c) return 1;
+  if ('all' in c) return c.all.reduce((s, x) => s + leafs(x), 0);
+  if ('any' in c) return Math.max(...c.any.map(leafs));
+  return leafs(c.not);
+}

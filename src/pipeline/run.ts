@@ -40,7 +40,7 @@ import type { ScopeDecision } from './guard/scope.js';
 import type { LearnedGuards, SCOPE_DENSE, URGENT_DENSE } from './guard/learned.js';
 import { pack } from './pack/index.js';
 import { rerank } from './rerank/index.js';
-import { evaluateApplicability } from './rerank/applicability.js';
+import { applicabilityTruth, evaluateApplicability } from './rerank/applicability.js';
 import { englishTier, specificity } from '../terminology/english-words.js';
 import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
 import { CONTENT_FREE_WORDS } from './retrieve/stopwords.js';
@@ -588,8 +588,9 @@ function profileApplicable(serving: Serving, facts: ProfileFacts): string[] {
   }
   const out: Array<{ key: string; n: number }> = [];
   for (const e of serving.conditional) {
+    if (applicabilityTruth(e.applicability, facts) !== 'met') continue;
     const a = evaluateApplicability(e.applicability, facts);
-    if (a.truth === 'met') out.push({ key: `kb:${e.id}`, n: a.because.length });
+    out.push({ key: `kb:${e.id}`, n: a.because.length });
   }
   const keys = out.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).map((x) => x.key);
   if (serving.applicableCache.size >= APPLICABLE_CACHE_SIZE) serving.applicableCache.clear();

@@ -93,6 +93,43 @@ export function evaluateApplicability(
   return out;
 }
 
+/**
+ * The truth `evaluateApplicability` would give, without its reasons: scans of every conditional
+ * entry (recommend, profile-ranked retrieval) use it to skip the entries that do not apply without
+ * building their reason strings. Short-circuits where the Kleene result is already settled.
+ */
+export function applicabilityTruth(cond: Condition | undefined, facts: ProfileFacts | null): Truth {
+  return cond ? truthOf(cond, facts ?? {}) : 'met';
+}
+
+function truthOf(c: Condition, facts: ProfileFacts): Truth {
+  if (isFact(c)) {
+    const actual = facts[c.fact];
+    if (actual === undefined) return 'unknown';
+    return compare(c.op, actual, c.value) ? 'met' : 'not-met';
+  }
+  if ('all' in c) {
+    let unknown = false;
+    for (const x of c.all) {
+      const t = truthOf(x, facts);
+      if (t === 'not-met') return 'not-met';
+      if (t === 'unknown') unknown = true;
+    }
+    return unknown ? 'unknown' : 'met';
+  }
+  if ('any' in c) {
+    let unknown = false;
+    for (const x of c.any) {
+      const t = truthOf(x, facts);
+      if (t === 'met') return 'met';
+      if (t === 'unknown') unknown = true;
+    }
+    return unknown ? 'unknown' : 'not-met';
+  }
+  const inner = truthOf(c.not, facts);
+  return inner === 'unknown' ? 'unknown' : inner === 'met' ? 'not-met' : 'met';
+}
+
 function evalNode(c: Condition, facts: ProfileFacts, acc: Applicability, negated: boolean): Truth {
   if (isFact(c)) {
     const actual = facts[c.fact];
