@@ -21,11 +21,12 @@ export interface LabelledQuestion {
 
 /**
  * The line schema of a training-only question file: ids `<prefix>0001…`, the given categories,
- * statuses answered / insufficient-evidence, and every line in the fit split.
+ * the given statuses (answered / insufficient-evidence unless said), and every line in the fit split.
  */
 export function trainingQuestionSchema<C extends readonly [string, ...string[]]>(
   prefix: string,
   categories: C,
+  statuses: readonly [string, ...string[]] = ['answered', 'insufficient-evidence'],
 ) {
   return z.strictObject({
     id: z.string().regex(new RegExp(`^${prefix}\\d{4}$`), `ids look like ${prefix}0001`),
@@ -33,7 +34,7 @@ export function trainingQuestionSchema<C extends readonly [string, ...string[]]>
     lang: z.enum(LANGS),
     category: z.enum(categories),
     expected: z.strictObject({
-      status: z.enum(['answered', 'insufficient-evidence']),
+      status: z.enum(statuses),
       entries: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)),
       grades: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).optional(),
     }),

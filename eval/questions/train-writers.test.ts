@@ -1,0 +1,146 @@
+/**
+ * Checks the training-only question files written by two further writers (see README-extra.md,
+ * "Training questions from two more writers"): `train-writer-en.jsonl` (ids ca0001…, English) and
+ * `train-writer-ml.jsonl` (ids cb0001…, French, Spanish, German, Portuguese, Arabic). They teach the
+ * re-ranker and the calibrator's scorer other people's ways of asking; they are never used to
+ * report figures or to calibrate. Every line is `split: "fit"`.
+ *
+ * The counts tables in README-extra.md are computed here. To rewrite them:
+ *
+ *   WRITE_TRAIN_WRITERS_README=1 npx vitest run eval/questions/train-writers.test.ts
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { LANGS, loadJsonl, QUESTIONS_FILE, repoRoot } from './questions.js';
+import {
+  countsBlock,
+  countsBlockIn,
+  duplicateProblems,
+  expectationProblems,
+  intakeProblems,
+  notFitProblems,
+  numberingProblems,
+  readBankEntries,
+  sharedTextProblems,
+  trainingQuestionSchema,
+  unpublishedEntryProblems,
+} from './set-checks.js';
+
+const ROOT = repoRoot();
+const DIR = path.join(ROOT, 'eval', 'questions');
+const README = path.join(DIR, 'README-extra.md');
+
+const CATEGORIES = ['answerable', 'unanswerable', 'out-of-scope', 'urgent', 'adversarial'] as const;
+const STATUSES = ['answered', 'insufficient-evidence', 'out-of-scope', 'urgent'] as const;
+const STATUS_OF = {
+  answerable: 'answered',
+  unanswerable: 'insufficient-evidence',
+  'out-of-scope': 'out-of-scope',
+  urgent: 'urgent',
+};
+
+/** What each writer was asked for: exact counts per category (per language for the multilingual file). */
+const FILES = [
+  {
+    file: 'train-writer-en.jsonl',
+    prefix: 'ca',
+    block: 'writer-en-counts',
+    langs: ['en'],
+    perLanguage: { answerable: 80, unanswerable: 44, 'out-of-scope': 12, urgent: 10, adversarial: 14 },
+  },
+  {
+    file: 'train-writer-ml.jsonl',
+    prefix: 'cb',
+    block: 'writer-ml-counts',
+    langs: ['fr', 'es', 'de', 'pt', 'ar'],
+    perLanguage: { answerable: 12, unanswerable: 6, 'out-of-scope': 2, urgent: 2, adversarial: 2 },
+  },
+] as const;
+
+const bank = readBankEntries(ROOT);
+
+for (const spec of FILES) {
+  const Schema = trainingQuestionSchema(spec.prefix, CATEGORIES, STATUSES);
+  type Q = z.infer<typeof Schema>;
+  const questions = loadJsonl(path.join(DIR, spec.file), Schema);
+  const table = (qs: readonly Q[]): string =>
+    countsBlock(
+      qs,
+      CATEGORIES,
+      spec.langs,
+      (count) =>
+        `Answerable questions with a couple profile: ${count((q) => q.category === 'answerable' && q.profile !== null)}. ` +
+        `Adversarial questions expecting \`urgent\`: ${count((q) => q.category === 'adversarial' && q.expected.status === 'urgent')}.`,
+    );
+
+  describe(`eval/questions/${spec.file}`, () => {
+    it('parses line by line against the schema, numbered in order, split "fit" everywhere', () => {
+      expect(questions.length).toBeGreaterThan(0);
+      expect(notFitProblems(questions)).toEqual([]);
+      expect(numberingProblems(questions, spec.prefix)).toEqual([]);
+      expect(duplicateProblems(questions)).toEqual([]);
+    });
+
+    it('has exactly the counts its writer was asked for, per language and category', () => {
+      const bad: string[] = [];
+      for (const lang of spec.langs)
+        for (const [c, n] of Object.entries(spec.perLanguage)) {
+          const got = questions.filter((q) => q.lang === lang && q.category === c).length;
+          if (got !== n) bad.push(`${lang} ${c}: ${got}, asked for ${n}`);
+        }
+      expect(questions.filter((q) => !(spec.langs as readonly string[]).includes(q.lang))).toEqual([]);
+      expect(bad).toEqual([]);
+    });
+
+    it('keeps category, expected status, entries and grades consistent', () => {
+      const bad = expectationProblems(questions, STATUS_OF, false);
+      for (const q of questions) {
+        if (q.expected.status === 'answered' && q.expected.grades === undefined)
+          bad.push(`${q.id}: answered questions grade their entries`);
+        if (q.category !== 'answerable' && q.profile !== null)
+          bad.push(`${q.id}: only answerable questions carry a profile`);
+        // An urgent answer cites warning signs, nothing else.
+        if (q.expected.status === 'urgent')
+          for (const e of q.expected.entries)
+            if (bank.get(e)?.kind !== 'warning-sign') bad.push(`${q.id}: ${e} is not a warning sign`);
+      }
+      expect(bad).toEqual([]);
+    });
+
+    it('names only published knowledge entries, and intakes that validate', () => {
+      expect(unpublishedEntryProblems(questions, bank)).toEqual([]);
+      expect(intakeProblems(questions, ROOT)).toEqual([]);
+    });
+
+    it('shares no question text with the evaluation set, the validation sets or the other training files', () => {
+      const others = [
+        QUESTIONS_FILE,
+        ...readdirSync(path.join(DIR, 'candidates'))
+          .filter((f) => f.endsWith('.jsonl'))
+          .map((f) => path.join(DIR, 'candidates', f)),
+        ...readdirSync(DIR)
+          .filter((f) => /^train-.*\.jsonl$/.test(f) && f !== spec.file)
+          .map((f) => path.join(DIR, f)),
+      ];
+      expect(others.length).toBeGreaterThan(4);
+      expect(sharedTextProblems(questions, others)).toEqual([]);
+    });
+
+    it('has its counts table in README-extra.md', () => {
+      const block = countsBlockIn(
+        README,
+        spec.block,
+        table(questions),
+        process.env['WRITE_TRAIN_WRITERS_README'] === '1',
+      );
+      expect(block, `README-extra.md needs the ${spec.block} block`).not.toBeNull();
+      expect(block, 'run with WRITE_TRAIN_WRITERS_README=1 to rewrite the table').toBe(table(questions));
+    });
+  });
+}
+
+it('the multilingual writer covers every language but English', () => {
+  expect([...FILES[1].langs].sort()).toEqual(LANGS.filter((l) => l !== 'en').sort());
+});
