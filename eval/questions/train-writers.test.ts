@@ -1,9 +1,10 @@
 /**
- * Checks the training-only question files written by two further writers (see README-extra.md,
- * "Training questions from two more writers"): `train-writer-en.jsonl` (ids ca0001…, English) and
- * `train-writer-ml.jsonl` (ids cb0001…, French, Spanish, German, Portuguese, Arabic). They teach the
- * re-ranker and the calibrator's scorer other people's ways of asking; they are never used to
- * report figures or to calibrate. Every line is `split: "fit"`.
+ * Checks the question files written by four further writers (see README-extra.md, "Questions from
+ * four more writers"): two training-only files, `train-writer-en.jsonl` (ids ca0001…, English) and
+ * `train-writer-ml.jsonl` (ids cb0001…, French, Spanish, German, Portuguese, Arabic), which teach
+ * the re-ranker and the calibrator's scorer other people's ways of asking; and two validation files,
+ * `candidates/validation-en2.jsonl` (cc0001…) and `candidates/validation-ml2.jsonl` (cd0001…),
+ * which nothing is trained on (decision 0006). Every line is `split: "fit"`.
  *
  * The counts tables in README-extra.md are computed here. To rewrite them:
  *
@@ -57,6 +58,20 @@ const FILES = [
     langs: ['fr', 'es', 'de', 'pt', 'ar'],
     perLanguage: { answerable: 12, unanswerable: 6, 'out-of-scope': 2, urgent: 2, adversarial: 2 },
   },
+  {
+    file: 'candidates/validation-en2.jsonl',
+    prefix: 'cc',
+    block: 'writer-en2-counts',
+    langs: ['en'],
+    perLanguage: { answerable: 80, unanswerable: 44, 'out-of-scope': 12, urgent: 10, adversarial: 14 },
+  },
+  {
+    file: 'candidates/validation-ml2.jsonl',
+    prefix: 'cd',
+    block: 'writer-ml2-counts',
+    langs: ['fr', 'es', 'de', 'pt', 'ar'],
+    perLanguage: { answerable: 12, unanswerable: 6, 'out-of-scope': 2, urgent: 2, adversarial: 2 },
+  },
 ] as const;
 
 const bank = readBankEntries(ROOT);
@@ -72,7 +87,7 @@ for (const spec of FILES) {
       spec.langs,
       (count) =>
         `Answerable questions with a couple profile: ${count((q) => q.category === 'answerable' && q.profile !== null)}. ` +
-        `Adversarial questions expecting \`urgent\`: ${count((q) => q.category === 'adversarial' && q.expected.status === 'urgent')}.`,
+        `Adversarial questions expecting \`urgent\`: ${count((q) => q.category === 'adversarial' && q.expected.status === 'urgent')}; \`out-of-scope\`: ${count((q) => q.category === 'adversarial' && q.expected.status === 'out-of-scope')}.`,
     );
 
   describe(`eval/questions/${spec.file}`, () => {
@@ -121,9 +136,9 @@ for (const spec of FILES) {
           .filter((f) => f.endsWith('.jsonl'))
           .map((f) => path.join(DIR, 'candidates', f)),
         ...readdirSync(DIR)
-          .filter((f) => /^train-.*\.jsonl$/.test(f) && f !== spec.file)
+          .filter((f) => /^train-.*\.jsonl$/.test(f))
           .map((f) => path.join(DIR, f)),
-      ];
+      ].filter((f) => f !== path.join(DIR, spec.file));
       expect(others.length).toBeGreaterThan(4);
       expect(sharedTextProblems(questions, others)).toEqual([]);
     });
@@ -143,4 +158,9 @@ for (const spec of FILES) {
 
 it('the multilingual writer covers every language but English', () => {
   expect([...FILES[1].langs].sort()).toEqual(LANGS.filter((l) => l !== 'en').sort());
+});
+
+it('keeps the validation files out of training (trainers read eval/questions/train-*.jsonl only)', () => {
+  for (const spec of FILES)
+    expect(/^train-[^/]*\.jsonl$/.test(spec.file), spec.file).toBe(!spec.file.startsWith('candidates/'));
 });
