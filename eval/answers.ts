@@ -4,7 +4,8 @@
  *  - `trainCalibrator`: runs the fitting part of the labelled question set through the pipeline up
  *    to the features, labels each candidate answer right (an expected entry is among the first
  *    three pieces of evidence) or wrong (wrong evidence, or the question should abstain), fits the
- *    logistic calibrator and chooses the abstention threshold on that same part;
+ *    logistic calibrator, chooses the abstention threshold on that same part, and fits the
+ *    reported probability's mapping on that part and the other writers' questions;
  *  - `evaluateAnswers`: runs the held-out part end to end through `engine.ask` and reports
  *    per-category accuracy, coverage vs selective accuracy, AUROC and ECE of confidence, and a
  *    reliability diagram;
@@ -43,7 +44,7 @@ import {
 } from './calibration-metrics.js';
 import { mean, ndcgAtK, recallAtK } from './metrics.js';
 import { drawChart } from './plot/chart.js';
-import type { LabelledQuestion, QuestionSet } from './questions-set.js';
+import { CONFIDENCE_CALIBRATION_FILES, type LabelledQuestion, type QuestionSet } from './questions-set.js';
 
 /** An expected entry among the first N pieces of evidence makes an answer "right". */
 export const RIGHT_IF_EXPECTED_IN_TOP = 3;
@@ -133,6 +134,22 @@ export function chooseThreshold(
     abstainedRate: best.abstainedRate,
     rule: `no threshold meets both targets; minimum of ${wrongAnswerCost} × wrong answers + needless abstentions`,
   };
+}
+
+/**
+ * The threshold on the mapping `to` that answers exactly the scores that `threshold` answers on the
+ * mapping `from` (both Platt mappings, increasing with the score): the score at the threshold,
+ * mapped anew.
+ */
+export function sameDecisionThreshold(
+  threshold: number,
+  from: { a: number; b: number },
+  to: { a: number; b: number },
+): number {
+  if (!(from.a > 0 && to.a > 0)) throw new Error('both mappings must increase with the score');
+  const t = Math.min(1 - 1e-12, Math.max(1e-12, threshold));
+  const scoreLogit = (Math.log(t / (1 - t)) - from.b) / from.a;
+  return 1 / (1 + Math.exp(-(to.a * scoreLogit + to.b)));
 }
 
 /** A wrong answer (answering what the bank does not support) costs this many needless abstentions. */
@@ -267,35 +284,54 @@ export async function trainCalibrator(
         oofScore[i] = m.probability(examples[i]!.text, examples[i]!.dense);
     });
   }
-  // Calibration and the threshold are fitted on the evaluation set's own fitting questions only:
-  // the training-only questions teach the scorer, but their mix of answerable and unanswerable
-  // questions is not the mix the engine is judged on, and p must be calibrated for the latter.
+  // The abstention decision is chosen on the evaluation set's own fitting questions only: the
+  // training-only questions teach the scorer, but their mix of answerable and unanswerable
+  // questions is not the mix the engine is judged on.
   const calib = usable.map((r, i) => i).filter((i) => !usable[i]!.q.trainingOnly);
   if (calib.length < 20)
     throw new Error(
       `only ${calib.length} evaluation-set fitting questions for calibration; need at least 20`,
     );
   const logitOf = (sc: number): number => Math.log(Math.max(1e-9, sc) / Math.max(1e-9, 1 - sc));
-  const plattFit = fitLogistic(
-    ['logit'],
-    calib.map((i) => [logitOf(oofScore[i]!)]),
-    calib.map((i) => labels[i]!),
-    { l2: 0.01 },
-  );
-  // fitLogistic standardises its input; fold that back into a, b on the raw logit.
-  const a = plattFit.weights[1]! / plattFit.std[0]!;
-  const b = plattFit.weights[0]! - a * plattFit.mean[0]!;
-  const oofP = calib.map((i) => platt(oofScore[i]!, a, b));
+  const fitPlatt = (rows: readonly number[]): { a: number; b: number } => {
+    const f = fitLogistic(
+      ['logit'],
+      rows.map((i) => [logitOf(oofScore[i]!)]),
+      rows.map((i) => labels[i]!),
+      { l2: 0.01 },
+    );
+    // fitLogistic standardises its input; fold that back into a, b on the raw logit.
+    const a = f.weights[1]! / f.std[0]!;
+    return { a, b: f.weights[0]! - a * f.mean[0]! };
+  };
+  const decision = fitPlatt(calib);
+  if (!(decision.a > 0))
+    throw new Error(`the calibration must increase with the score (fitted slope ${decision.a})`);
   const th = chooseThreshold(
-    oofP.map((p, k) => ({ p, shouldAnswer: usable[calib[k]!]!.q.expected.status === 'answered' })),
+    calib.map((i) => ({
+      p: platt(oofScore[i]!, decision.a, decision.b),
+      shouldAnswer: usable[i]!.q.expected.status === 'answered',
+    })),
     opts.targets,
   );
+  // The probability reported is fitted on more writers: the evaluation set's fitting questions and
+  // the other writers' files (CONFIDENCE_CALIBRATION_FILES). Out of fold, the scorer is surer of
+  // questions asked the way its training questions were asked; a mapping fitted on one writer's
+  // questions carried that over-confidence to everyone else's (docs/answering.md).
+  const confidenceFiles = new Set(CONFIDENCE_CALIBRATION_FILES);
+  const mapped = usable
+    .map((r, i) => i)
+    .filter((i) => !usable[i]!.q.trainingOnly || confidenceFiles.has(usable[i]!.q.file ?? ''));
+  const { a, b } = fitPlatt(mapped);
+  if (!(a > 0)) throw new Error(`the confidence mapping must increase with the score (fitted slope ${a})`);
+  const threshold = sameDecisionThreshold(th.threshold, decision, { a, b });
+  const oofP = mapped.map((i) => platt(oofScore[i]!, a, b));
   const scorer = trainTextClassifier(examples, SCORER);
   const kb = engine.knowledge();
   const artifact: CalibratorArtifact = {
     kind: 'confidence-calibrator',
     version: `cal-${createHash('sha256')
-      .update(JSON.stringify({ b: scorer.bias, a, pb: b, t: th.threshold, kb: kb.version, d: set.sha256 }))
+      .update(JSON.stringify({ b: scorer.bias, a, pb: b, t: threshold, kb: kb.version, d: set.sha256 }))
       .digest('hex')
       .slice(0, 12)}`,
     createdAt: new Date().toISOString(),
@@ -304,7 +340,7 @@ export async function trainCalibrator(
     scaling: { features: [...FEATURE_NAMES], mean: scaling.mean, std: scaling.std },
     scorer,
     platt: { a, b },
-    threshold: th.threshold,
+    threshold,
     fit: {
       rows: usable.length,
       positives: labels.filter((v) => v === 1).length,
@@ -315,10 +351,17 @@ export async function trainCalibrator(
       answeredRateAnswerable: th.answeredRate,
       abstainedRateUnanswerable: th.abstainedRate,
       calibrationQuestions: calib.length,
+      decision: {
+        questions: calib.length,
+        platt: decision,
+        threshold: th.threshold,
+        note: 'threshold chosen on the evaluation set fitting part with its own mapping; `threshold` is the same score on the reported mapping',
+      },
+      confidenceMapping: { questions: mapped.length, files: [...CONFIDENCE_CALIBRATION_FILES] },
       eceOutOfFold: expectedCalibrationError(
-        oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 })),
+        oofP.map((p, k) => ({ confidence: p, right: labels[mapped[k]!] === 1 })),
       ),
-      aurocOutOfFold: auroc(oofP.map((p, k) => ({ confidence: p, right: labels[calib[k]!] === 1 }))),
+      aurocOutOfFold: auroc(oofP.map((p, k) => ({ confidence: p, right: labels[mapped[k]!] === 1 }))),
       scorer: SCORER,
       rightIfExpectedInTop: RIGHT_IF_EXPECTED_IN_TOP,
     },

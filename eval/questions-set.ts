@@ -25,13 +25,30 @@ export const QuestionSchema = z.object({
   note: z.string().optional(),
 });
 export type LabelledQuestion = z.infer<typeof QuestionSchema> & {
-  /** From a training-only file (not the evaluation set): never reported, never used for calibration. */
+  /**
+   * From a training-only file (not the evaluation set): never reported, and never used to choose
+   * the abstention threshold; only the files of {@link CONFIDENCE_CALIBRATION_FILES} help fit the
+   * confidence mapping.
+   */
   trainingOnly?: true;
+  /** The file the question came from, relative to the project root. */
+  file?: string;
 };
 
 export const DEFAULT_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'questions.jsonl');
 /** Training-only questions (all split "fit"), written separately; never used to report figures. */
 export const EXTRA_TRAINING_QUESTIONS = join(PROJECT_ROOT, 'eval', 'questions', 'train-extra.jsonl');
+
+/**
+ * Training-only files written by other writers than the evaluation set's, whose questions also fit
+ * the calibrator's confidence mapping (Platt scaling), so that the probabilities it reports hold
+ * for people who ask differently (docs/answering.md, "Confidence and abstention"). The abstention
+ * decision is still chosen on the evaluation set's fitting part alone.
+ */
+export const CONFIDENCE_CALIBRATION_FILES: readonly string[] = [
+  'eval/questions/train-writer-en.jsonl',
+  'eval/questions/train-writer-ml.jsonl',
+];
 
 /** Every training-only question file: eval/questions/train-*.jsonl, in name order. */
 export function trainingQuestionFiles(): string[] {
@@ -71,10 +88,11 @@ export function loadQuestionSet(path = DEFAULT_QUESTIONS, extra: readonly string
         throw new Error(
           `${x.p}: question ${i + 1} (${q.id}): training-only questions must be in the fit split`,
         );
-      questions.push({ ...q, trainingOnly: true });
+      questions.push({ ...q, trainingOnly: true, file: relative(PROJECT_ROOT, x.p) });
     });
   }
-  questions.push(...parseJsonl(text, path, QuestionSchema));
+  const file = relative(PROJECT_ROOT, path);
+  questions.push(...parseJsonl(text, path, QuestionSchema).map((q) => ({ ...q, file })));
   const cache = new Map<string, unknown>();
   return {
     path,

@@ -6,8 +6,10 @@
  *  1. a scorer — hashed word/character n-grams of the question plus the standardised features, in a
  *     logistic model (see guard/text-classifier). The words carry what the features cannot: the
  *     shape of questions the bank cannot answer ("what dose…", "does <remedy> help…");
- *  2. Platt scaling of the scorer's logit, fitted on out-of-fold scores, so that p is calibrated.
- * The abstention threshold is chosen on out-of-fold probabilities too. The artifact
+ *  2. Platt scaling of the scorer's logit, fitted on out-of-fold scores of the fitting questions
+ *     and of other writers' questions, so that p holds for people who ask differently.
+ * The abstention threshold is chosen on out-of-fold probabilities of the evaluation set's fitting
+ * questions alone and stored on the scale of (2). The artifact
  * (`models/confidence-calibrator.json`) is versioned: training-data hash, knowledge version, date.
  *
  * Reported confidence is the probability that the response given is right: p when answering,
