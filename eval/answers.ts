@@ -372,7 +372,20 @@ export async function trainCalibrator(
 }
 
 /** Hyperparameters of the calibrator's scorer (chosen by 5-fold AUROC on the fitting questions). */
-export const SCORER = { denseNames: [...FEATURE_NAMES], l2: 1e-4, epochs: 10, seed: 3, learningRate: 0.1 };
+/**
+ * The calibrator's scorer. The question's word and character n-grams get ten times the L2 penalty
+ * of the measured features (`sparseL2`): the n-grams had learned how the training questions'
+ * writers phrase things, which does not carry to other people's questions; judged on the four
+ * validation sets (docs/answering.md, decision 0006).
+ */
+export const SCORER = {
+  denseNames: [...FEATURE_NAMES],
+  l2: 1e-4,
+  sparseL2: 1e-3,
+  epochs: 10,
+  seed: 3,
+  learningRate: 0.1,
+};
 
 function standardise(X: number[][]): { mean: number[]; std: number[] } {
   const d = X[0]?.length ?? 0;

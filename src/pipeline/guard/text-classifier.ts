@@ -102,6 +102,8 @@ export function trainTextClassifier(
     seed: number;
     learningRate: number;
     positiveWeight?: number;
+    /** L2 penalty of the sparse (n-gram) weights when it should differ from `l2` (the dense ones'). */
+    sparseL2?: number;
   },
 ): TextClassifierModel {
   const w = new Float64Array(DIMS);
@@ -130,7 +132,7 @@ export function trainTextClassifier(
       const p = 1 / (1 + Math.exp(-z));
       const err = (p - ex.label) * (ex.label === 1 ? posW : 1);
       for (const k of f) {
-        const grad = err * scale + opts.l2 * w[k]!;
+        const grad = err * scale + (opts.sparseL2 ?? opts.l2) * w[k]!;
         g2[k]! += grad * grad;
         w[k]! -= (opts.learningRate * grad) / Math.sqrt(g2[k]!);
       }
