@@ -70,6 +70,13 @@ describe('rangePlot', () => {
     expect(rangePlot(1, {})).toBeNull();
   });
 
+  it('draws a range too narrow for floating point (subnormal bounds) on a finite scale', () => {
+    // Found by the property below: a width of 5e-324 halves to zero, and the scale had none.
+    const p = rangePlot(2.5e-323, { low: 5e-324, high: 5e-324 })!;
+    expect([p.value, p.low, p.high].every((x) => Number.isFinite(x) && x >= 0 && x <= 1)).toBe(true);
+    expect(p.value).toBeGreaterThanOrEqual(p.high);
+  });
+
   it('keeps every position on the drawing for any value and range (property)', () => {
     fc.assert(
       fc.property(

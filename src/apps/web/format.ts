@@ -82,6 +82,12 @@ export function rangePlot(
   }
   if (value < lo && value >= lo - 3 * w) lo = value - w / 10;
   if (value > hi && value <= hi + 3 * w) hi = value + w / 10;
+  // A range too narrow for floating point (a subnormal width halves to nothing) gets a unit scale
+  // around it rather than a division by zero.
+  if (!(hi - lo > 0 && Number.isFinite(hi - lo))) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const pos = (x: number): number => (x - lo) / (hi - lo);
   const clamp = (x: number): number => Math.min(1, Math.max(0, x));
   const raw = pos(value);
