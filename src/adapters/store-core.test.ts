@@ -126,6 +126,71 @@ describe('canonicalJson', () => {
   });
 });
 
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const child of Object.values(v)) deepFreeze(child);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+describe('canonicalJson of frozen containers (remembered by identity)', () => {
+  it('writes the same text as for an unfrozen copy, the first time and every time after, at any depth', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat({ max: 5 }), (v, depth) => {
+        const frozen = deepFreeze(structuredClone(v));
+        let doc: unknown = frozen;
+        for (let i = 0; i < depth; i++) doc = { wrap: doc, n: i };
+        const expected = reference(doc);
+        expect(canonicalJson(doc)).toBe(expected);
+        expect(canonicalJson(doc)).toBe(expected);
+        expect(canonicalJson([frozen, frozen])).toBe(`[${reference(frozen)},${reference(frozen)}]`);
+      }),
+    );
+  });
+
+  it('still refuses a remembered container placed deeper than the depth limit allows', () => {
+    let inner: unknown = 1;
+    for (let i = 0; i < 60; i++) inner = [inner];
+    deepFreeze(inner);
+    expect(canonicalJson({ a: inner })).toBe('{"a":' + '['.repeat(60) + '1' + ']'.repeat(60) + '}');
+    let doc: unknown = inner;
+    for (let i = 0; i < 10; i++) doc = [doc];
+    const e = storeError(() => canonicalJson({ a: doc }));
+    expect(e.message).toContain('nested deeper');
+    expect(e.issues[0]!.path).toBe('$.a' + '[0]'.repeat(63));
+  });
+
+  it('does not remember a frozen container with a getter or with an unfrozen object inside', () => {
+    let n = 0;
+    const withGetter = Object.freeze({
+      get n(): number {
+        return ++n;
+      },
+    });
+    expect(canonicalJson({ g: withGetter })).toBe('{"g":{"n":1}}');
+    expect(canonicalJson({ g: withGetter })).toBe('{"g":{"n":2}}');
+    const open = { x: 1 };
+    const outer = Object.freeze({ open });
+    expect(canonicalJson(outer)).toBe('{"open":{"x":1}}');
+    open.x = 2;
+    expect(canonicalJson(outer)).toBe('{"open":{"x":2}}');
+  });
+
+  it('keeps refusing identifier fields and bad values inside frozen containers', () => {
+    const named = deepFreeze({ config: { a: 1 }, person: { lastName: 'X' } });
+    for (let i = 0; i < 2; i++) {
+      expect(canonicalJson(named)).toBe('{"config":{"a":1},"person":{"lastName":"X"}}');
+      const e = storeError(() => checkAuditInput({ kind: 'answer', payload: { trace: named } }));
+      expect(e.code).toBe('identifier-present');
+      expect(e.issues[0]!.path).toBe('payload.trace.person.lastName');
+    }
+    const bad = deepFreeze({ ok: { a: 1 }, n: [1, NaN] });
+    for (let i = 0; i < 2; i++)
+      expect(storeError(() => canonicalJson({ bad })).issues[0]!.path).toBe('$.bad.n[1]');
+  });
+});
+
 describe('audit hash', () => {
   const payloadArb = fc.dictionary(fc.string(), fc.jsonValue()) as fc.Arbitrary<JsonObject>;
 

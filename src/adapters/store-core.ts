@@ -104,14 +104,23 @@ class CanonicalWriter {
     }
     if (value === null) return 'null';
     const obj = value as object;
+    const frozen = Object.isFrozen(obj);
+    if (frozen) {
+      // Written before and unchangeable since; only the depth limit depends on where it sits now.
+      const known = frozenTexts.get(obj);
+      if (known !== undefined && this.#open.length + known.height <= MAX_DEPTH) return known.text;
+    }
     if (this.#open.length >= MAX_DEPTH) throw this.#invalid(`nested deeper than ${MAX_DEPTH} levels`);
     if (this.#open.includes(obj)) throw this.#invalid('circular reference');
     this.#open.push(obj);
+    let text: string;
     try {
-      return Array.isArray(obj) ? this.#array(obj) : this.#object(obj);
+      text = Array.isArray(obj) ? this.#array(obj) : this.#object(obj);
     } finally {
       this.#open.pop();
     }
+    if (frozen) rememberFrozen(obj, text);
+    return text;
   }
 
   #array(arr: unknown[]): string {
@@ -151,6 +160,49 @@ class CanonicalWriter {
   #invalid(message: string): StoreError {
     return invalid(this.#path.text(), message);
   }
+}
+
+/**
+ * What is known about a frozen container that was written without error and holds only
+ * primitives and such containers: its canonical text, how many container levels it spans (the
+ * depth limit is checked against where it sits in the next document), and whether any key in it
+ * is identifier-like (see {@link isIdentifierKey}; `clean` when none is).
+ */
+interface FrozenText {
+  text: string;
+  height: number;
+  clean: boolean;
+}
+
+/**
+ * Canonical text of deeply frozen plain containers, by identity. Every answer's audit record
+ * carries the engine's configuration (frozen, a fifth of the record), which was re-validated and
+ * re-written on every append. A frozen object or array cannot gain, lose or change a property,
+ * and neither can its prototype change, so when every value under it is a primitive or another
+ * remembered container (and no property is a getter), its text and verdicts are fixed for good.
+ * Held weakly: an entry lives as long as its object.
+ */
+const frozenTexts = new WeakMap<object, FrozenText>();
+
+/** After writing the frozen container `obj` as `text`: remember it if everything under it is fixed. */
+function rememberFrozen(obj: object, text: string): void {
+  let height = 1;
+  let clean = true;
+  const isArray = Array.isArray(obj);
+  for (const key of Object.keys(obj)) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (d === undefined || !('value' in d)) return; // an accessor may answer differently next time
+    const v: unknown = d.value;
+    if (v !== null && typeof v === 'object') {
+      const child = frozenTexts.get(v);
+      if (child === undefined) return; // not frozen, or not fixed all the way down
+      if (child.height + 1 > height) height = child.height + 1;
+      if (!child.clean) clean = false;
+    }
+    // The identifier walk checks the keys of objects, not the indexes of arrays.
+    if (!isArray && isIdentifierKey(key)) clean = false;
+  }
+  frozenTexts.set(obj, { text, height, clean });
 }
 
 // Documents repeat the same keys; each key's quoted form is kept once it has been checked.
@@ -290,6 +342,8 @@ export function assertNoIdentifierFields(value: unknown, path: string): void {
 
 function findIdentifierField(value: unknown, path: PathStack, depth: number): void {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
+  // A remembered frozen container without any identifier-like key cannot hold a field to refuse.
+  if (Object.isFrozen(value) && frozenTexts.get(value)?.clean === true) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];

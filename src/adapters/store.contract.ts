@@ -635,6 +635,34 @@ export function runStoreContract(harness: StoreHarness): void {
         expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 34 });
       });
 
+      it('a batch mixing stored ids, a repeated id and new records writes each new id once', async () => {
+        const t = await store.createTenant('clinic-a');
+        const o = await store.createTenant('clinic-b');
+        const id = (n: number) => `bbbbbbbb-0000-4000-8000-00000000000${n}`;
+        const first = await store.appendAuditBatch(t.id, [{ id: id(1), kind: 'answer', payload: { n: 1 } }]);
+        const mixed = await store.appendAuditBatch(t.id, [
+          { id: id(2), kind: 'answer', payload: { n: 2 } },
+          { id: id(1), kind: 'answer', payload: { n: 1 } },
+          { id: id(2), kind: 'answer', payload: { n: 2 } },
+          { id: id(3), kind: 'answer', payload: { n: 3 } },
+        ]);
+        expect(mixed.map((r) => r.seq)).toEqual([3, 2, 3, 4]);
+        expect(mixed[1]).toEqual(first[0]);
+        expect(mixed[2]).toEqual(await store.getAuditRecord(t.id, 3));
+        expect(mixed[3]!.prevHash).toBe(mixed[0]!.hash);
+        // Another clinic's id refuses the whole batch, wherever it stands in it.
+        await expectStoreError(
+          store.appendAuditBatch(o.id, [
+            { kind: 'answer', payload: { n: 5 } },
+            { id: id(3), kind: 'answer', payload: { n: 3 } },
+          ]),
+          'already-exists',
+          'id',
+        );
+        expect(await store.listAudit(o.id)).toHaveLength(1);
+        expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 5 });
+      });
+
       it('rejects bad appends before writing anything', async () => {
         const t = await store.createTenant('clinic-a');
         await expectStoreError(

@@ -530,8 +530,31 @@ export class PostgresStore implements Store {
     const checked = checkAuditInputs(inputs);
     if (checked.length === 0) return [];
     return this.write(async (c) => {
+      // One commit runs one statement per new record instead of four: the head row stays locked
+      // until the commit, so it is read once for the batch; the ids already stored (a retried
+      // batch) are looked up together; each record is inserted and the head advanced together.
+      const head = await this.lockHead(c, tenantId);
+      const stored = new Map<string, Row>();
+      const found = await c.query({
+        name: 'fertility-audit-by-ids',
+        text: 'SELECT * FROM audit_log WHERE id = ANY($1)',
+        values: [checked.map((one) => one.id)],
+      });
+      for (const row of found.rows) stored.set(row.id as string, row);
+      const seen = new Set<string>();
       const out: AuditRecord[] = [];
-      for (const one of checked) out.push(await this.appendLocked(c, tenantId, one));
+      for (const one of checked) {
+        if (seen.has(one.id)) {
+          // The same id twice in one batch: look again, as a lone append would, to find the first.
+          out.push(await this.appendAfter(c, tenantId, head, one));
+          continue;
+        }
+        seen.add(one.id);
+        const existing = stored.get(one.id);
+        out.push(
+          existing ? storedAudit(existing, tenantId, one.id) : await this.insertAfter(c, tenantId, head, one),
+        );
+      }
       return out;
     });
   }
@@ -542,6 +565,11 @@ export class PostgresStore implements Store {
    * the next record and advance the head.
    */
   private async appendLocked(c: PoolClient, tenantId: string, checked: CheckedAudit): Promise<AuditRecord> {
+    return this.appendAfter(c, tenantId, await this.lockHead(c, tenantId), checked);
+  }
+
+  /** Lock and read a tenant's chain head, inside an open transaction. */
+  private async lockHead(c: PoolClient, tenantId: string): Promise<{ seq: number; hash: string }> {
     const head = isId(tenantId)
       ? (
           await c.query({
@@ -552,6 +580,16 @@ export class PostgresStore implements Store {
         ).rows[0]
       : undefined;
     if (!head) throw new StoreError('not-found', `no tenant ${String(tenantId)}`, { path: 'tenantId' });
+    return { seq: Number(head.seq), hash: head.hash as string };
+  }
+
+  /** {@link appendLocked} after `head` (locked and current), which is advanced when a record is written. */
+  private async appendAfter(
+    c: PoolClient,
+    tenantId: string,
+    head: { seq: number; hash: string },
+    checked: CheckedAudit,
+  ): Promise<AuditRecord> {
     const existing = (
       await c.query({
         name: 'fertility-audit-by-id',
@@ -559,26 +597,32 @@ export class PostgresStore implements Store {
         values: [checked.id],
       })
     ).rows[0];
-    if (existing) {
-      if (existing.tenant_id !== tenantId) {
-        throw new StoreError('already-exists', `audit record id ${checked.id} is already used`, {
-          path: 'id',
-        });
-      }
-      return toAudit(existing);
-    }
-    const rec = nextAuditRecord(tenantId, { seq: Number(head.seq), hash: head.hash as string }, checked);
+    if (existing) return storedAudit(existing, tenantId, checked.id);
+    return this.insertAfter(c, tenantId, head, checked);
+  }
+
+  /**
+   * Insert the record that follows `head` and advance the head to it, in one statement (the
+   * insert runs in a data-modifying WITH; its constraints and the head's forward-only trigger
+   * apply as for two statements, and a failure of either fails both).
+   */
+  private async insertAfter(
+    c: PoolClient,
+    tenantId: string,
+    head: { seq: number; hash: string },
+    checked: CheckedAudit,
+  ): Promise<AuditRecord> {
+    const rec = nextAuditRecord(tenantId, head, checked);
     await c.query({
-      name: 'fertility-audit-insert',
-      text: `INSERT INTO audit_log (tenant_id, seq, id, at, kind, payload, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      name: 'fertility-audit-insert-advance',
+      text: `WITH inserted AS (
+               INSERT INTO audit_log (tenant_id, seq, id, at, kind, payload, prev_hash, hash)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+             UPDATE audit_heads SET seq = $2, hash = $8 WHERE tenant_id = $1`,
       values: [tenantId, rec.seq, rec.id, rec.at, rec.kind, checked.payloadText, rec.prevHash, rec.hash],
     });
-    await c.query({
-      name: 'fertility-audit-head-set',
-      text: 'UPDATE audit_heads SET seq = $1, hash = $2 WHERE tenant_id = $3',
-      values: [rec.seq, rec.hash, tenantId],
-    });
+    head.seq = rec.seq;
+    head.hash = rec.hash;
     return rec;
   }
 
@@ -891,6 +935,14 @@ function rawAudit(r: Row): RawAuditRow {
     prevHash: r.prev_hash as string,
     hash: r.hash as string,
   };
+}
+
+/** A record already stored under an id being appended: returned as is when it is this tenant's. */
+function storedAudit(row: Row, tenantId: string, id: string): AuditRecord {
+  if (row.tenant_id !== tenantId) {
+    throw new StoreError('already-exists', `audit record id ${id} is already used`, { path: 'id' });
+  }
+  return toAudit(row);
 }
 
 function toAudit(r: Row): AuditRecord {

@@ -510,14 +510,32 @@ export class SqliteStore implements Store {
     return this.run(() => {
       const checked = checkAuditInputs(inputs);
       if (checked.length === 0) return [];
-      return this.write(() => checked.map((c) => this.appendLocked(tenantId, c)));
+      return this.write(() => {
+        // The transaction holds the write lock: the head read once is the head for every record.
+        const head = this.lockedHead(tenantId);
+        return checked.map((c) => this.appendAfter(tenantId, head, c));
+      });
     });
   }
 
   /** Append inside an open write transaction. A record with the same id already stored is returned as is. */
   private appendLocked(tenantId: string, checked: CheckedAudit): AuditRecord {
+    return this.appendAfter(tenantId, this.lockedHead(tenantId), checked);
+  }
+
+  /** The chain head of a tenant, read inside an open write transaction. */
+  private lockedHead(tenantId: string): { seq: number; hash: string } {
     const head = isId(tenantId) ? this.s.head!.get(tenantId) : undefined;
     if (!head) throw new StoreError('not-found', `no tenant ${String(tenantId)}`, { path: 'tenantId' });
+    return { seq: head.seq as number, hash: head.hash as string };
+  }
+
+  /** {@link appendLocked} after `head` (the current head), which is advanced when a record is written. */
+  private appendAfter(
+    tenantId: string,
+    head: { seq: number; hash: string },
+    checked: CheckedAudit,
+  ): AuditRecord {
     const existing = this.s.auditById!.get(checked.id);
     if (existing) {
       if (existing.tenant_id !== tenantId) {
@@ -527,7 +545,7 @@ export class SqliteStore implements Store {
       }
       return toAudit(existing);
     }
-    const rec = nextAuditRecord(tenantId, { seq: head.seq as number, hash: head.hash as string }, checked);
+    const rec = nextAuditRecord(tenantId, head, checked);
     this.s.insertAudit!.run(
       tenantId,
       rec.seq,
@@ -539,6 +557,8 @@ export class SqliteStore implements Store {
       rec.hash,
     );
     this.s.setHead!.run(rec.seq, rec.hash, tenantId);
+    head.seq = rec.seq;
+    head.hash = rec.hash;
     return rec;
   }
 
