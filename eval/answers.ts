@@ -146,7 +146,8 @@ export function sameDecisionThreshold(
   from: { a: number; b: number },
   to: { a: number; b: number },
 ): number {
-  if (!(from.a > 0 && to.a > 0)) throw new Error('both mappings must increase with the score');
+  if (!(from.a > 0 && to.a > 0))
+    throw new Error(`both Platt mappings must increase with the score (fitted slopes ${from.a} and ${to.a})`);
   const t = Math.min(1 - 1e-12, Math.max(1e-12, threshold));
   const scoreLogit = (Math.log(t / (1 - t)) - from.b) / from.a;
   return 1 / (1 + Math.exp(-(to.a * scoreLogit + to.b)));
@@ -305,8 +306,6 @@ export async function trainCalibrator(
     return { a, b: f.weights[0]! - a * f.mean[0]! };
   };
   const decision = fitPlatt(calib);
-  if (!(decision.a > 0))
-    throw new Error(`the calibration must increase with the score (fitted slope ${decision.a})`);
   const th = chooseThreshold(
     calib.map((i) => ({
       p: platt(oofScore[i]!, decision.a, decision.b),
@@ -323,7 +322,6 @@ export async function trainCalibrator(
     .map((r, i) => i)
     .filter((i) => !usable[i]!.q.trainingOnly || confidenceFiles.has(usable[i]!.q.file ?? ''));
   const { a, b } = fitPlatt(mapped);
-  if (!(a > 0)) throw new Error(`the confidence mapping must increase with the score (fitted slope ${a})`);
   const threshold = sameDecisionThreshold(th.threshold, decision, { a, b });
   const oofP = mapped.map((i) => platt(oofScore[i]!, a, b));
   const scorer = trainTextClassifier(examples, SCORER);
@@ -371,12 +369,12 @@ export async function trainCalibrator(
   return artifact;
 }
 
-/** Hyperparameters of the calibrator's scorer (chosen by 5-fold AUROC on the fitting questions). */
 /**
- * The calibrator's scorer. The question's word and character n-grams get ten times the L2 penalty
- * of the measured features (`sparseL2`): the n-grams had learned how the training questions'
- * writers phrase things, which does not carry to other people's questions; judged on the four
- * validation sets (docs/answering.md, decision 0006).
+ * Hyperparameters of the calibrator's scorer (chosen by 5-fold AUROC on the fitting questions),
+ * except `sparseL2`: the question's word and character n-grams get ten times the L2 penalty of the
+ * measured features, since the n-grams had learned how the training questions' writers phrase
+ * things, which does not carry to other people's questions; judged on the four validation sets
+ * (docs/answering.md, decision 0006).
  */
 export const SCORER = {
   denseNames: [...FEATURE_NAMES],
