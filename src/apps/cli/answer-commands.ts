@@ -184,10 +184,18 @@ export async function runEvalQuestions(opts: {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** Training reads the evaluation set's fitting part plus the training-only questions, when present. */
-async function trainingSet(questions: string | undefined) {
-  const { loadQuestionSet, trainingQuestionFiles } = await import('../../../eval/questions-set.js');
-  return loadQuestionSet(questions ? resolvePath(questions) : undefined, trainingQuestionFiles());
+/**
+ * Training reads the evaluation set's fitting part plus the training-only questions, when present
+ * (for the guards, all but the files of `NOT_FOR_GUARDS`).
+ */
+async function trainingSet(questions: string | undefined, forGuards = false) {
+  const { loadQuestionSet, trainingQuestionFiles, NOT_FOR_GUARDS } =
+    await import('../../../eval/questions-set.js');
+  const skip = new Set(forGuards ? NOT_FOR_GUARDS.map((f) => join(PROJECT_ROOT, f)) : []);
+  return loadQuestionSet(
+    questions ? resolvePath(questions) : undefined,
+    trainingQuestionFiles().filter((f) => !skip.has(f)),
+  );
 }
 
 export async function runTrainGuards(opts: {
@@ -196,7 +204,7 @@ export async function runTrainGuards(opts: {
   json?: boolean;
 }): Promise<void> {
   const { trainGuards } = await import('../../../eval/guards-train.js');
-  const set = await trainingSet(opts.questions);
+  const set = await trainingSet(opts.questions, true);
   const engine = await createEngine(configFromEnv(), {
     learnedGuards: null,
     relevance: null,
