@@ -164,3 +164,12 @@ it('keeps the validation files out of training (trainers read eval/questions/tra
   for (const spec of FILES)
     expect(/^train-[^/]*\.jsonl$/.test(spec.file), spec.file).toBe(!spec.file.startsWith('candidates/'));
 });
+
+it('names, for the calibrator and the guards, training files that exist', async () => {
+  // A renamed or removed file would otherwise drop out of the confidence mapping silently.
+  const { CONFIDENCE_CALIBRATION_FILES, NOT_FOR_GUARDS, trainingQuestionFiles } =
+    await import('../questions-set.js');
+  const training = new Set(trainingQuestionFiles().map((f) => path.relative(ROOT, f)));
+  expect(CONFIDENCE_CALIBRATION_FILES.length).toBeGreaterThan(0);
+  for (const f of [...CONFIDENCE_CALIBRATION_FILES, ...NOT_FOR_GUARDS]) expect(training.has(f), f).toBe(true);
+});
