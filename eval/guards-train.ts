@@ -35,7 +35,7 @@ interface Labelled {
 /** Hyperparameters, chosen by out-of-fold errors on the training data (see docs/answering.md). */
 export const TRAIN = { l2: 1e-6, epochs: 12, seed: 7, learningRate: 0.4 };
 /** How many real questions refused one off-topic question let through is worth (decision 0005). */
-export const SCOPE_LET_THROUGH_COST = 2;
+export const SCOPE_LET_THROUGH_COST = 3;
 
 export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
   return readFileSync(path, 'utf8')
@@ -141,10 +141,11 @@ export async function trainGuards(
     },
   );
   // Scope: the threshold with the lowest cost out of fold, where an off-topic question let
-  // through costs twice a real fertility question refused (docs/decisions/0005-scope-threshold-
+  // through costs three real fertility questions refused (docs/decisions/0005-scope-threshold-
   // cost.md): one let through can be answered with fertility advice that was never asked for,
-  // while a refusal is safe and tells the couple to ask their clinician. Out of fold this halved
-  // the off-topic questions let through (38 → 22 of 521) for 25 more refusals (of 1,612).
+  // while a refusal is safe and tells the couple to ask their clinician. At 2 : 1 the cost curve
+  // was flat between two minima, and a small change of the features (2026-11-25) moved the choice
+  // from 22 let through (of 521) to 33; at 3 : 1 the cautious minimum wins by a clear margin.
   // (Balancing the classes was tried: it refused four times as many real questions out of fold
   // to catch a few more off-topic ones.)
   const scopeWeight = 1;

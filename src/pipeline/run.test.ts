@@ -96,3 +96,21 @@ function leafs(c: Cond): number {
   if ('any' in c) return Math.max(...c.any.map(leafs));
   return leafs(c.not);
 }
+
+describe('novel question words (the calibrator’s novelWordsEn)', () => {
+  it('does not count an inflection of a bank word as novel, and does count a word the bank never uses', async () => {
+    const engine = await createEngine();
+    const serving = engine.internals.serving();
+    // "wombs" is not written in the bank, "womb" is: same index term, so not a novel word.
+    expect(serving.index.knowsWord('wombs')).toBe(false);
+    expect(serving.index.knowsWord('womb')).toBe(true);
+    const inflected = await engine.askWithTrace('Do tilted wombs make conceiving harder?', { audit: false });
+    const plain = await engine.askWithTrace('Does a tilted womb make conceiving harder?', { audit: false });
+    expect(inflected.trace.features?.novelWordsEn).toBe(plain.trace.features?.novelWordsEn);
+    // "raspberry" is an ordinary English word the bank never uses: it counts.
+    const novel = await engine.askWithTrace('Does raspberry leaf tea make conceiving harder?', {
+      audit: false,
+    });
+    expect(novel.trace.features?.novelWordsEn).toBeGreaterThan(0);
+  });
+});

@@ -348,8 +348,14 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   // 4. Question context, learned relevance of the top candidates, packing.
   const english = understood.language === 'en';
   // Question words the bank and terminology never use, and how specific each is in everyday English.
+  // An inflection of a bank word ("responders" where the bank says "responder") is not novel: it
+  // has the same index term.
   const novel = understood.tokens.filter(
-    (w) => w.length > 2 && !/^\d+$/.test(w) && !serving.index.knowsWord(w),
+    (w) =>
+      w.length > 2 &&
+      !/^\d+$/.test(w) &&
+      !serving.index.knowsWord(w) &&
+      !serving.index.terms(w).some((t) => serving.index.vocabularyTerms.has(t)),
   );
   const novelWords = english ? novel.reduce((sum, w) => sum + specificity(w), 0) : 0;
   const nonWord = english && novel.some((w) => w.length >= 5 && englishTier(w) === null);

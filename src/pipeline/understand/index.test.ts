@@ -9,7 +9,11 @@ import { SpellingCorrector } from './spelling.js';
 // A corrector over a few English words, standing in for the bank's prose (the real one is built
 // from the bank by the retrieval index; what matters here is what understand does with its answers).
 const english = new SpellingCorrector(
-  new Map(['fallopian', 'verified', 'aspirin', 'torque', 'serial'].map((w) => [w, 3] as const)),
+  new Map(
+    ['fallopian', 'verified', 'aspirin', 'torque', 'serial', 'rather', 'deficiency', 'responder'].map(
+      (w) => [w, 3] as const,
+    ),
+  ),
 );
 const deps = {
   vocabulary: getVocabulary(),
@@ -26,6 +30,20 @@ describe('understandQuestion: spelling and translation', () => {
     expect(u.corrections).toContainEqual(['fallopain', 'fallopian']);
     expect(u.tokens).toContain('fallopian');
     expect(u.searchText.split(' ')).not.toContain('fallopain');
+  });
+
+  it('leaves an ordinary English word alone ("father" is not "rather", "efficiency" not "deficiency")', () => {
+    const u = understand('Does the father age or the efficiency of the lab matter more?');
+    expect(u.language).toBe('en');
+    expect(u.corrections).toEqual([]);
+    expect(u.tokens).toContain('father');
+    expect(u.tokens).toContain('efficiency');
+  });
+
+  it('still takes an inflection of a known word ("responders" → "responder")', () => {
+    const u = understand('What helps poor responders?');
+    expect(u.corrections).toEqual([['responders', 'responder']]);
+    expect(u.concepts).toContain('poor-ovarian-response');
   });
 
   it('leaves a word the glossary translates alone in a French question ("vérifier" is not "verified")', () => {

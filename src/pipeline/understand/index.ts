@@ -7,6 +7,8 @@
 import type { Language } from '../../terminology/concepts.js';
 import type { Glossary } from '../../terminology/glossary.js';
 import type { Negation } from '../../terminology/negation.js';
+import { englishTier } from '../../terminology/english-words.js';
+import { porter2 } from '../retrieve/porter2.js';
 import { asciiDigits, foldTokens } from '../../terminology/text.js';
 import type { TermKind, Vocabulary } from '../../terminology/vocabulary.js';
 import { readDefinition } from './definition.js';
@@ -140,6 +142,10 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     // word of that language, not a misspelt English one ("contre" is not "centre").
     if (foreign && (deps.glossary?.english(t) || functionWords?.has(t))) return t;
     const c = deps.correct?.(t);
+    // An ordinary English word in an English question is not a typo of another word one letter
+    // away ("father" is not "rather", "efficiency" not "deficiency", "origin" not the Spanish
+    // "origen"); only its inflections are taken ("responders" → "responder", the bank's form).
+    if (c && !foreign && englishTier(t) !== null && porter2(t) !== porter2(c)) return t;
     if (c && c !== t) {
       corrections.push([t, c]);
       return c;
