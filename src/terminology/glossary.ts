@@ -35,7 +35,11 @@ export interface Glossary {
   english(word: string): readonly string[] | undefined;
   /** English words for the foreign words among `tokens` (folded), without duplicates. */
   translate(tokens: readonly string[]): string[];
+  /** The languages whose lists hold a folded word (single-word entries; empty when none). */
+  languagesOf(word: string): readonly ForeignLanguage[];
 }
+
+export type ForeignLanguage = 'fr' | 'es' | 'de' | 'pt' | 'ar';
 
 /** Single-word foreign entries map to the English words of their entry (multi-word entries are skipped: word-level lookup). */
 export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossary {
@@ -45,6 +49,7 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
     throw new Error(`${origin}: ${i.path.join('.')}: ${i.message}`);
   }
   const map = new Map<string, string[]>();
+  const langs = new Map<string, ForeignLanguage[]>();
   for (const e of r.data.entries) {
     for (const lang of ['fr', 'es', 'de', 'pt', 'ar'] as const) {
       for (const w of e[lang]) {
@@ -53,6 +58,9 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
         const list = map.get(toks[0]!) ?? [];
         for (const en of e.en) if (!list.includes(en)) list.push(en);
         map.set(toks[0]!, list);
+        const ls = langs.get(toks[0]!) ?? [];
+        if (!ls.includes(lang)) ls.push(lang);
+        langs.set(toks[0]!, ls);
       }
     }
   }
@@ -71,10 +79,11 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
       for (const t of tokens) for (const en of lookup(t) ?? []) if (!out.includes(en)) out.push(en);
       return out;
     },
+    languagesOf: (w) => langs.get(arabicLight(w)) ?? [],
   };
 }
 
-const EMPTY: Glossary = { size: 0, english: () => undefined, translate: () => [] };
+const EMPTY: Glossary = { size: 0, english: () => undefined, translate: () => [], languagesOf: () => [] };
 let cached: Glossary | null = null;
 
 /** The bundled glossary; empty (no translation) when the file is absent. */

@@ -23,6 +23,19 @@ const deps = {
 };
 const understand = (q: string) => understandQuestion(q, deps);
 
+describe('understandQuestion: language', () => {
+  it('takes a short question without function words for the language its glossary words belong to', () => {
+    // Before the glossary counted, no word of these decided and they were read as English.
+    expect(understand('Metformina causa aborto?').language).toMatch(/^(es|pt)$/);
+    expect(understand('Gravidez ectópica após FIV?').language).toBe('pt');
+  });
+
+  it('does not count glossary words that are English words too ("normal", "test")', () => {
+    expect(understand('AMH test normal?').language).toBe('en');
+    expect(understand('Is a TSH of 3 normal?').language).toBe('en');
+  });
+});
+
 describe('understandQuestion: spelling and translation', () => {
   it('corrects a misspelt English word in place', () => {
     const u = understand('Are my fallopain tubes blocked?');

@@ -133,7 +133,16 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   const question = asciiDigits(asked);
   const scan = scanForInjection(question);
   const raw = foldTokens(scan.cleaned);
-  const language = detectLanguage(scan.cleaned || question, raw.length ? raw : foldTokens(question));
+  // A glossary word that is also an ordinary English word ("normal", "test") says nothing of the language.
+  const glossary = deps.glossary;
+  const wordLanguages = glossary
+    ? (w: string) => (englishTier(w) === null ? glossary.languagesOf(w) : [])
+    : undefined;
+  const language = detectLanguage(
+    scan.cleaned || question,
+    raw.length ? raw : foldTokens(question),
+    wordLanguages,
+  );
   const corrections: Array<[string, string]> = [];
   const foreign = language !== 'en';
   const functionWords = language === 'en' || language === 'ar' ? undefined : FUNCTION_WORDS[language];

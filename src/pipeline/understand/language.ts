@@ -47,8 +47,17 @@ const CHARACTER_CUES: Record<Exclude<Language, 'ar'>, RegExp> = {
 
 const ARABIC = /[\u0600-\u06FF]/g;
 
-/** Best-guess language of `tokens` (folded words) and the raw text; English when nothing decides. */
-export function detectLanguage(text: string, tokens: readonly string[]): Language {
+/**
+ * Best-guess language of `tokens` (folded words) and the raw text; English when nothing decides.
+ * `wordLanguages` (optional) names the other languages a word belongs to — the glossary's lists —
+ * so that a short question without function words ("Metformina causa aborto?") is not taken for
+ * English; each such word counts like a function word of each language it belongs to.
+ */
+export function detectLanguage(
+  text: string,
+  tokens: readonly string[],
+  wordLanguages?: (word: string) => readonly Language[],
+): Language {
   const arabicChars = text.match(ARABIC)?.length ?? 0;
   if (arabicChars > 0 && arabicChars >= text.replace(/\s/g, '').length / 3) return 'ar';
   let best: Language = 'en';
@@ -58,7 +67,7 @@ export function detectLanguage(text: string, tokens: readonly string[]): Languag
     [Exclude<Language, 'ar'>, ReadonlySet<string>]
   >) {
     let score = 0;
-    for (const t of tokens) if (words.has(t)) score++;
+    for (const t of tokens) if (words.has(t) || wordLanguages?.(t).includes(lang)) score++;
     score += 2 * (lower.match(CHARACTER_CUES[lang])?.length ?? 0);
     if (score > bestScore) {
       best = lang;
