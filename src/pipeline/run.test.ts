@@ -104,13 +104,11 @@ describe('novel question words (the calibrator’s novelWordsEn)', () => {
     // "wombs" is not written in the bank, "womb" is: same index term, so not a novel word.
     expect(serving.index.knowsWord('wombs')).toBe(false);
     expect(serving.index.knowsWord('womb')).toBe(true);
-    const inflected = await engine.askWithTrace('Do tilted wombs make conceiving harder?', { audit: false });
-    const plain = await engine.askWithTrace('Does a tilted womb make conceiving harder?', { audit: false });
+    const inflected = await engine.askWithTrace('Do tilted wombs make conceiving harder?');
+    const plain = await engine.askWithTrace('Does a tilted womb make conceiving harder?');
     expect(inflected.trace.features?.novelWordsEn).toBe(plain.trace.features?.novelWordsEn);
     // "raspberry" is an ordinary English word the bank never uses: it counts.
-    const novel = await engine.askWithTrace('Does raspberry leaf tea make conceiving harder?', {
-      audit: false,
-    });
+    const novel = await engine.askWithTrace('Does raspberry leaf tea make conceiving harder?');
     expect(novel.trace.features?.novelWordsEn).toBeGreaterThan(0);
   });
 });
