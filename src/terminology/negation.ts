@@ -1,7 +1,9 @@
 /**
  * @module terminology/negation
  * Window negation over folded tokens (`clinical/terminology/negation.yaml`): a phrase is negated
- * when a negation cue occurs within `window` words before it.
+ * when a negation cue occurs within `window` words before it, in the same clause — the end of a
+ * sentence or clause (`. ; : ! ?`) and words such as "but" close a negation's scope, as in NegEx:
+ * in "just say yes or no: I have OHSS" the OHSS is not negated.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +16,35 @@ const NegationFileSchema = z.strictObject({
   version: z.number().int(),
   negationWindow: z.number().int().min(0).max(10),
   negators: z.array(z.string().min(1)).min(1),
+  terminators: z.array(z.string().min(1)).default([]),
 });
 
 export interface Negation {
-  /** True when the phrase starting at token `start` is negated. */
-  isNegated(tokens: readonly string[], start: number): boolean;
+  /**
+   * True when the phrase starting at token `start` is negated. `clauseStarts` (from
+   * {@link clauseStarts} on the text the tokens come from) are the indexes of tokens that begin a
+   * new clause: a cue before one of them does not reach past it.
+   */
+  isNegated(tokens: readonly string[], start: number, clauseStarts?: ReadonlySet<number>): boolean;
+}
+
+// Clause-ending punctuation, when followed by a space or the end (so "2.5" and "A&E" stay whole).
+const CLAUSE_END = /[.;:!?؟]+(?=\s|$)/u;
+
+/**
+ * Indexes, into `foldTokens(text)`, of the tokens that begin a clause after the first. Empty when the
+ * text is one clause (or when splitting it would not give the same tokens, so nothing is cut wrongly).
+ */
+export function clauseStarts(text: string): ReadonlySet<number> {
+  const starts = new Set<number>();
+  if (!CLAUSE_END.test(text)) return starts;
+  let n = 0;
+  for (const part of text.split(new RegExp(CLAUSE_END.source, 'gu'))) {
+    const count = foldTokens(part).length;
+    if (n > 0 && count > 0) starts.add(n);
+    n += count;
+  }
+  return n === foldTokens(text).length ? starts : new Set();
 }
 
 export function compileNegation(data: unknown, origin = 'negation.yaml'): Negation {
@@ -28,10 +54,19 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
     throw new Error(`${origin}: ${i.path.join('.')}: ${i.message}`);
   }
   const cues = new Set(parsed.data.negators.flatMap((n) => foldTokens(n)));
+  const terminators = new Set(parsed.data.terminators.flatMap((n) => foldTokens(n)));
+  for (const t of terminators)
+    if (cues.has(t)) throw new Error(`${origin}: "${t}" is both a negator and a terminator`);
   const window = parsed.data.negationWindow;
   return {
-    isNegated(tokens, start) {
-      for (let k = Math.max(0, start - window); k < start; k++) if (cues.has(tokens[k]!)) return true;
+    isNegated(tokens, start, clauseBreaks) {
+      // Walk back from the phrase; stop at the window's edge, a clause start or a terminator.
+      for (let k = start - 1; k >= Math.max(0, start - window); k--) {
+        if (clauseBreaks?.has(k + 1)) return false;
+        const t = tokens[k]!;
+        if (terminators.has(t)) return false;
+        if (cues.has(t)) return true;
+      }
       return false;
     },
   };

@@ -22,6 +22,13 @@ describe('urgent guard', () => {
     ['en', 'I have had a fever of 39 since yesterday, after egg retrieval on Monday', 'post-procedure'],
     ['de', 'Ich habe Fieber nach der Punktion', 'post-procedure'],
     ['pt', 'Estou com febre depois da punção', 'post-procedure'],
+    // Naming OHSS is context enough; the "no" of "yes or no:" ends with its clause.
+    [
+      'en',
+      "I know you'll say go to A&E but I just want a yes or no: I have OHSS, my belly is huge and I can hardly breathe. Can I wait?",
+      'ohss',
+    ],
+    ['en', 'No fever but heavy bleeding since this morning, soaking a pad every hour', 'heavy-bleeding'],
   ] as const)('%s: "%s" → %s', (lang, q, rule) => {
     const f = guard.check(q, lang);
     expect(f?.rule).toBe(rule);

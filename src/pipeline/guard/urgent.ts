@@ -14,7 +14,7 @@ import { LANGUAGES, type Language } from '../../terminology/concepts.js';
 import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
 import { LooseMatcher } from '../../terminology/loose-matcher.js';
 import { foldTokens } from '../../terminology/text.js';
-import { getNegation, type Negation } from '../../terminology/negation.js';
+import { clauseStarts, getNegation, type Negation } from '../../terminology/negation.js';
 
 const PerLanguage = z.strictObject(
   Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<Language, z.ZodString>,
@@ -96,13 +96,14 @@ export function compileUrgentGuard(
     version: file.version,
     check(question, language) {
       const tokens = foldTokens(question);
+      const breaks = clauseStarts(question);
       if (tokens.length === 0) return null;
       const isPresent = present.match(tokens).length > 0;
       for (const { rule, groups } of rules) {
         if (!rule.firstPersonNotRequired && !isPresent) continue;
         const matched: string[] = [];
         for (const g of groups) {
-          const hit = g.match(tokens).find((m) => !negation.isNegated(tokens, m.start));
+          const hit = g.match(tokens).find((m) => !negation.isNegated(tokens, m.start, breaks));
           if (!hit) break;
           matched.push(hit.phrase);
         }
@@ -120,10 +121,11 @@ export function compileUrgentGuard(
     },
     signals(question) {
       const tokens = foldTokens(question);
+      const breaks = clauseStarts(question);
       let most = 0;
       for (const { groups } of rules) {
         const n = groups.filter((g) =>
-          g.match(tokens).some((m) => !negation.isNegated(tokens, m.start)),
+          g.match(tokens).some((m) => !negation.isNegated(tokens, m.start, breaks)),
         ).length;
         most = Math.max(most, n);
       }
@@ -131,10 +133,11 @@ export function compileUrgentGuard(
     },
     closest(question, language) {
       const tokens = foldTokens(question);
+      const breaks = clauseStarts(question);
       let best: { rule: (typeof rules)[number]['rule']; matched: string[] } | null = null;
       for (const { rule, groups } of rules) {
         const matched = groups
-          .map((g) => g.match(tokens).find((m) => !negation.isNegated(tokens, m.start))?.phrase)
+          .map((g) => g.match(tokens).find((m) => !negation.isNegated(tokens, m.start, breaks))?.phrase)
           .filter((x): x is string => x !== undefined);
         if (matched.length > 0 && (!best || matched.length > best.matched.length)) best = { rule, matched };
       }

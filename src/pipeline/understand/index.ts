@@ -6,7 +6,7 @@
  */
 import type { Language } from '../../terminology/concepts.js';
 import type { Glossary } from '../../terminology/glossary.js';
-import type { Negation } from '../../terminology/negation.js';
+import { clauseStarts, type Negation } from '../../terminology/negation.js';
 import { englishTier } from '../../terminology/english-words.js';
 import { porter2 } from '../retrieve/porter2.js';
 import { asciiDigits, foldTokens } from '../../terminology/text.js';
@@ -161,11 +161,12 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     }
     return t;
   });
+  const breaks = clauseStarts(scan.cleaned);
   const terms: QuestionTerm[] = deps.vocabulary.matcher.match(tokens).map((m) => ({
     id: m.id,
     kind: deps.vocabulary.kindOf(m.id)!,
     synonym: m.synonym,
-    negated: deps.negation.isNegated(tokens, m.start),
+    negated: deps.negation.isNegated(tokens, m.start, breaks),
     start: m.start,
     end: m.end,
   }));
