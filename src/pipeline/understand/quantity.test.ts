@@ -19,6 +19,10 @@ describe('quantitative questions', () => {
     expect(quantityGivenIn('dose', 'Letrozole is first-line (2023 guideline).', none)).toBe(false);
     expect(quantityGivenIn('cost', 'A cycle costs about £5,000.', none)).toBe(true);
     expect(quantityGivenIn('level', 'AMH below 1.0 ng/mL predicts a lower yield.', none)).toBe(true);
+    // A BMI threshold is a value too, written after "BMI" or before "kg/m2".
+    expect(quantityGivenIn('level', 'Extra action points at BMI 23 and 27.5.', none)).toBe(true);
+    expect(quantityGivenIn('level', 'Risk rises from 23.0 kg/m2.', none)).toBe(true);
+    expect(quantityGivenIn('level', 'A healthy BMI helps.', none)).toBe(false);
     expect(quantityGivenIn('count', 'Transfer one embryo at 35.', new Set(['35']))).toBe(true);
     expect(quantityGivenIn('count', 'Women aged 35 should be seen sooner.', new Set(['35']))).toBe(false);
   });

@@ -153,6 +153,10 @@ const UNITS: Record<QuantityKind, readonly string[]> = {
     'ug',
     'percent',
     'million',
+    // BMI thresholds: "BMI 30", "30 kg/m2" ("kg m2" once folded).
+    'bmi',
+    'kg',
+    'm2',
   ],
   cost: ['gbp', 'usd', 'eur', 'euro', 'euros', 'pounds', 'dollars'],
   chance: ['percent', 'per', 'in'],
