@@ -30,21 +30,37 @@ export interface Negation {
 
 // Clause-ending punctuation, when followed by a space or the end (so "2.5" and "A&E" stay whole).
 const CLAUSE_END = /[.;:!?؟]+(?=\s|$)/u;
+const CLAUSE_SPLIT = new RegExp(CLAUSE_END.source, 'gu');
 
 /**
  * Indexes, into `foldTokens(text)`, of the tokens that begin a clause after the first. Empty when the
  * text is one clause (or when splitting it would not give the same tokens, so nothing is cut wrongly).
  */
 export function clauseStarts(text: string): ReadonlySet<number> {
+  // The guards and question understanding ask about the same question in turn.
+  if (text === lastText) return lastStarts;
+  lastText = text;
+  lastStarts = computeClauseStarts(text);
+  return lastStarts;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+let lastText: string | null = null;
+let lastStarts: ReadonlySet<number> = NONE;
+// Punctuation that only ends the text ("…?") starts no clause.
+const TRAILING = /[\s.;:!?؟]+$/u;
+
+function computeClauseStarts(text: string): ReadonlySet<number> {
+  const body = text.replace(TRAILING, '');
+  if (!CLAUSE_END.test(body)) return NONE;
   const starts = new Set<number>();
-  if (!CLAUSE_END.test(text)) return starts;
   let n = 0;
-  for (const part of text.split(new RegExp(CLAUSE_END.source, 'gu'))) {
+  for (const part of text.split(CLAUSE_SPLIT)) {
     const count = foldTokens(part).length;
     if (n > 0 && count > 0) starts.add(n);
     n += count;
   }
-  return n === foldTokens(text).length ? starts : new Set();
+  return n === foldTokens(text).length ? starts : NONE;
 }
 
 export function compileNegation(data: unknown, origin = 'negation.yaml'): Negation {

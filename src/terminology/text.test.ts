@@ -1,6 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiDigits, escapeRegExp, foldTokens } from './text.js';
+import { asciiDigits, escapeRegExp, foldText, foldTokens, foldUnicode } from './text.js';
+
+describe('foldText', () => {
+  it('folds plain ASCII exactly as the full Unicode folding does (the shortcut changes nothing)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (s) => {
+        expect(foldText(s)).toBe(foldUnicode(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(foldText('Don`t')).toBe("don't");
+  });
+
+  it('folds accents, ligatures and Arabic letter forms', () => {
+    expect(foldText('Müllérienne Œstradiol ß')).toBe('mullerienne oestradiol ss');
+    expect(foldText('أطفال الأنابيب')).toBe(foldUnicode('أطفال الأنابيب'));
+  });
+});
 
 describe('asciiDigits', () => {
   it('writes Arabic-Indic and Persian digits and the Arabic separators in ASCII', () => {
