@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { CLINICAL_DIR } from '../../paths.js';
 import { LANGUAGES } from '../../terminology/concepts.js';
 import { LooseMatcher } from '../../terminology/loose-matcher.js';
+import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
 import type { UnderstoodQuestion } from '../understand/index.js';
 
 const WordLists = z.strictObject(
@@ -28,6 +29,8 @@ const ScopeFileSchema = z.strictObject({
   coverage: z.strictObject({ withStrongTerm: Share, withWeakTerm: Share, alone: Share }),
   generalConcepts: z.array(z.string()),
   reproductiveTerms: WordLists,
+  /** Reproductive words matched as whole words only (their first five letters start unrelated words). */
+  exactTerms: WordLists,
   weakTerms: WordLists,
 });
 
@@ -65,8 +68,10 @@ export function compileScopeGuard(
   const general = new Set(file.generalConcepts);
   const strong = new LooseMatcher(0);
   const weak = new LooseMatcher(0);
+  const exact = new PhraseMatcher();
   for (const lang of LANGUAGES) {
     for (const w of file.reproductiveTerms[lang]) strong.add('strong', w);
+    for (const w of file.exactTerms[lang]) exact.add('strong', w);
     for (const w of file.weakTerms[lang]) weak.add('weak', w);
   }
   const t = file.coverage;
@@ -78,7 +83,10 @@ export function compileScopeGuard(
       const coverage = english ? bankCoverage : 1;
       // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
       const specific = [...new Set(q.terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
-      const strongHits = strong.match(q.tokens).map((m) => m.phrase);
+      const strongHits = [
+        ...strong.match(q.tokens).map((m) => m.phrase),
+        ...exact.match(q.tokens).map((m) => m.synonym),
+      ];
       const weakHits = weak.match(q.tokens).map((m) => m.phrase);
       const generalHits = [...new Set(q.terms.filter((x) => general.has(x.id)).map((x) => x.id))];
       const counts = {

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { getGlossary } from '../../terminology/glossary.js';
+import { getVocabulary } from '../../terminology/index.js';
+import { getNegation } from '../../terminology/negation.js';
+import { understandQuestion } from '../understand/index.js';
+import { compileScopeGuard, getScopeGuard } from './scope.js';
+
+const vocabulary = getVocabulary();
+const understand = (q: string) =>
+  understandQuestion(q, { vocabulary, negation: getNegation(), glossary: getGlossary() });
+
+const empty = { en: [], fr: [], es: [], de: [], pt: [], ar: [] };
+const file = (over: Record<string, unknown>) => ({
+  version: 2,
+  coverage: { withStrongTerm: 0.3, withWeakTerm: 0.75, alone: 0.8 },
+  generalConcepts: [],
+  reproductiveTerms: empty,
+  exactTerms: empty,
+  weakTerms: empty,
+  ...over,
+});
+
+describe('scope guard word lists', () => {
+  it('matches exact terms as whole words only, where loose terms match by their first five letters', () => {
+    const exact = compileScopeGuard(file({ exactTerms: { ...empty, de: ['Familienplanung'] } }), () => true);
+    const loose = compileScopeGuard(
+      file({ reproductiveTerms: { ...empty, de: ['Familienplanung'] } }),
+      () => true,
+    );
+    const planning = understand('Ist sein Alkoholkonsum ein Problem für unsere Familienplanung?');
+    const family = understand('Wie viele Familien wohnen in diesem Haus?');
+    expect(exact.check(planning, false, 0).counts.strongWords).toBe(1);
+    expect(exact.check(family, false, 0).counts.strongWords).toBe(0);
+    // The loose list takes "Familien" for "Familienplanung": why such words go in exactTerms.
+    expect(loose.check(family, false, 0).counts.strongWords).toBe(1);
+  });
+
+  it('reads Arabic exact terms through the light stemmer (article and suffixes)', () => {
+    const g = compileScopeGuard(file({ exactTerms: { ...empty, ar: ['اللولب'] } }), () => true);
+    expect(g.check(understand('أزلت اللولب أمس، هل نستطيع المحاولة مباشرة؟'), false, 0).inScope).toBe(true);
+  });
+
+  it('refuses a file without the exactTerms lists shaped per language, naming the field', () => {
+    expect(() => compileScopeGuard(file({ exactTerms: { en: 'iud' } }), () => true)).toThrow(
+      /exactTerms\.en/,
+    );
+    expect(() =>
+      compileScopeGuard(file({ generalConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
+    ).toThrow(/generalConcepts: "no-such-concept"/);
+  });
+
+  it.each([
+    ['en', 'How long after removing a copper IUD can I conceive?'],
+    ['fr', "On m'a retiré mon stérilet hier, on peut essayer tout de suite ?"],
+    ['de', 'Die Spirale wurde gestern gezogen – dürfen wir sofort üben?'],
+    ['pt', 'Tirei o DIU ontem, já podemos tentar?'],
+    ['de', 'Nach der Ausschabung heute Morgen blute ich immer stärker.'],
+    ['fr', 'Quels symptômes après une ponction doivent faire appeler la clinique ?'],
+  ])(
+    'the bundled lists take a %s question about contraception or a procedure as reproductive: "%s"',
+    (_l, q) => {
+      const g = getScopeGuard((id) => vocabulary.has(id));
+      // English questions also need the bank to know some of their words (coverage is IDF-weighted).
+    const d = g.check(understand(q), false, 0.5);
+      expect(d.counts.strongWords).toBeGreaterThan(0);
+      expect(d.inScope).toBe(true);
+    },
+  );
+});
