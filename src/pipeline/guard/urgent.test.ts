@@ -29,6 +29,17 @@ describe('urgent guard', () => {
       'ohss',
     ],
     ['en', 'No fever but heavy bleeding since this morning, soaking a pad every hour', 'heavy-bleeding'],
+    // A clinician's shorthand, with no first-person words.
+    [
+      'en',
+      'Post-OPU day 3, 30 oocytes. Now SOB lying flat, oliguric, tense abdomen. Can she stay home till Monday?',
+      'ohss',
+    ],
+    [
+      'en',
+      'bhCG+ post FET. New onset unilateral pelvic pain, shoulder tip pain, HR 115. Manage as outpatient?',
+      'ectopic',
+    ],
   ] as const)('%s: "%s" → %s', (lang, q, rule) => {
     const f = guard.check(q, lang);
     expect(f?.rule).toBe(rule);
@@ -70,6 +81,8 @@ describe('urgent guard: ordinary treatment questions stay non-urgent', () => {
     ['en', 'How long after egg collection can I go back to work?'],
     ['fr', 'Je suis en FIV, est-ce normal de se sentir un peu ballonnée ?'],
     ['es', '¿Cuántos días después de la transferencia puedo hacer la prueba de embarazo?'],
+    ['en', 'What is the usual bhCG level at 6 weeks?'],
+    ['en', 'How many oocytes are usually retrieved at OPU in a woman with PCOS?'],
   ] as const)('%s: "%s"', (lang, q) => {
     expect(getUrgentGuard().check(q, lang)).toBeNull();
   });
