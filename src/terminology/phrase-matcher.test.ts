@@ -66,4 +66,17 @@ describe('morphology in the phrase matcher', () => {
       { id: 'ivf', start: 2, end: 4, synonym: 'egg collection' },
     ]);
   });
+
+  it('never splits an English word, nor on an abbreviation or a three-letter first part', () => {
+    const m = new PhraseMatcher();
+    m.add('progesterone', 'PROG');
+    m.add('premature-ovarian-insufficiency', 'POI');
+    m.add('ovarian-stimulation', 'stim');
+    m.add('caffeine', 'chá');
+    m.add('ohss', 'Überstimulation');
+    for (const word of ['programme', 'prognosis', 'poisoning', 'stimulating', 'progresión', 'chasteberry'])
+      expect(m.match([word]), word).toEqual([]);
+    // A German compound still splits on a written-out first word.
+    expect(m.match(['uberstimulationssyndrom']).map((x) => x.id)).toEqual(['ohss']);
+  });
 });

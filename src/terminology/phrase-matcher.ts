@@ -5,6 +5,7 @@
  * "ovary" and "free T4" over "T4". Linear in the text length; no regular expressions over
  * user text.
  */
+import { englishTier } from './english-words.js';
 import { foldTokens } from './text.js';
 
 const ARABIC_LETTER = /[\u0600-\u06FF]/;
@@ -62,6 +63,10 @@ interface TrieNode {
 
 const newNode = (): TrieNode => ({ next: new Map(), ids: [] });
 
+/** A synonym written in capitals ("PROG", "POI", "AMH"): an abbreviation. */
+const isAbbreviation = (synonym: string): boolean =>
+  /\p{Lu}/u.test(synonym) && synonym === synonym.toUpperCase();
+
 export class PhraseMatcher {
   private readonly root = newNode();
   private phrases = 0;
@@ -92,16 +97,21 @@ export class PhraseMatcher {
    * part is a known word ("kinderwunschzentrum" → "kinderwunsch" + "zentrum"), allowing a linking
    * "s" ("schwangerschaftstest"). Longest known first part wins; the rest is split again. The first
    * part must be a synonym on its own, not only the first word of one: "collection" is not
-   * "colle" (of "colle embryonnaire") + "ction".
+   * "colle" (of "colle embryonnaire") + "ction". An ordinary English word is never split (English
+   * does not build words this way: "programme" is not "PROG" + "ramme", "poisoning" not "POI" +
+   * "soning", "stimulate" not "stim" + "ulate"), and an abbreviation never heads a compound
+   * ("progresión" is not progesterone).
    */
   private split(t: string, depth: number): string[] {
     if (t.length < 9 || depth > 2 || this.root.next.has(t)) return [t];
-    const isSynonym = (w: string): boolean => (this.root.next.get(w)?.ids.length ?? 0) > 0;
+    if (depth === 0 && englishTier(t) !== null) return [t];
+    const isSynonym = (w: string): boolean =>
+      this.root.next.get(w)?.ids.some((x) => !isAbbreviation(x.synonym)) ?? false;
     for (let i = t.length - 4; i >= 4; i--) {
       const left = t.slice(0, i);
       const known = isSynonym(left)
         ? left
-        : left.endsWith('s') && isSynonym(left.slice(0, -1))
+        : left.length > 4 && left.endsWith('s') && isSynonym(left.slice(0, -1))
           ? left.slice(0, -1)
           : null;
       if (known) return [known, ...this.split(t.slice(i), depth + 1)];
