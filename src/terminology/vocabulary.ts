@@ -5,6 +5,7 @@
  * phrase matcher in six languages.
  */
 import type { ConceptTerminology, Concept } from './concepts.js';
+import { englishTier } from './english-words.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 import { foldTokens } from './text.js';
 
@@ -45,6 +46,13 @@ export interface Vocabulary {
   words: ReadonlySet<string>;
   /** English names of a concept or analyte (label and synonyms). */
   englishNames(id: string): readonly string[];
+  /**
+   * Synonyms (as written in the data) listed only in other languages whose words are ordinary
+   * English words with another meaning: the German "Abort" (miscarriage) in "abort a git rebase",
+   * "Scratching", "Tee", the French "AMP" or the Spanish "SOP". An English question's match on one
+   * of them is not that concept.
+   */
+  notInEnglish: ReadonlySet<string>;
   /** How to show the concept in an answer ("IUI", "Letrozole"): its `display` name, else its label capitalised. */
   displayName(id: string): string;
 }
@@ -58,6 +66,17 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
   const addWords = (syn: string): void => {
     for (const w of foldTokens(syn)) words.add(w);
   };
+  // Folded English synonyms of every concept: a foreign synonym spelt like one of them is English too.
+  const englishKeys = new Set(concepts.all().flatMap((c) => c.en.map((s) => foldTokens(s).join(' '))));
+  const notInEnglish = new Set<string>();
+  for (const c of concepts.all()) {
+    for (const lang of ['fr', 'es', 'de', 'pt'] as const)
+      for (const s of c[lang]) {
+        const toks = foldTokens(s);
+        if (!englishKeys.has(toks.join(' ')) && toks.every((t) => englishTier(t) !== null))
+          notInEnglish.add(s);
+      }
+  }
   for (const c of concepts.all()) {
     kinds.set(c.id, c.kind);
     labels.set(c.id, c.en[0]!);
@@ -89,6 +108,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     label: (id) => labels.get(id) ?? id,
     words,
     englishNames: (id) => english.get(id) ?? [],
+    notInEnglish,
     displayName: (id) => {
       const d = concepts.concept(id)?.display;
       if (d) return d;

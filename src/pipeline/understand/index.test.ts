@@ -36,6 +36,19 @@ describe('understandQuestion: language', () => {
   });
 });
 
+describe('understandQuestion: terms', () => {
+  it('reads a foreign synonym that is an ordinary English word as English in an English question', () => {
+    // German "Abort" is a miscarriage, the French "AMP" assisted reproduction, Spanish "SOP" PCOS.
+    expect(understand('How do I abort a git rebase that went wrong?').concepts).toEqual([]);
+    expect(understand('My cat keeps scratching the sofa, how do I stop it?').concepts).toEqual([]);
+    expect(understand('What is the SOP for an amp repair?').concepts).toEqual([]);
+    // In their own language they still count, and an English synonym is untouched.
+    expect(understand('Wie hoch ist das Risiko für einen Abort nach IVF?').concepts).toContain('miscarriage');
+    expect(understand('Is endometrial scratching worth it?').concepts).toContain('endometrial-scratching');
+    expect(understand('Does one cigarette a day matter?').concepts).toContain('smoking');
+  });
+});
+
 describe('understandQuestion: spelling and translation', () => {
   it('corrects a misspelt English word in place', () => {
     const u = understand('Are my fallopain tubes blocked?');

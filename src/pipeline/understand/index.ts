@@ -162,7 +162,11 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     return t;
   });
   const breaks = clauseStarts(scan.cleaned);
-  const terms: QuestionTerm[] = deps.vocabulary.matcher.match(tokens).map((m) => ({
+  // In an English question, a foreign synonym that is an ordinary English word means the English word.
+  const matches = deps.vocabulary.matcher
+    .match(tokens)
+    .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
+  const terms: QuestionTerm[] = matches.map((m) => ({
     id: m.id,
     kind: deps.vocabulary.kindOf(m.id)!,
     synonym: m.synonym,
