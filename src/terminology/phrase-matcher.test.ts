@@ -73,8 +73,17 @@ describe('morphology in the phrase matcher', () => {
     m.add('premature-ovarian-insufficiency', 'POI');
     m.add('ovarian-stimulation', 'stim');
     m.add('caffeine', 'chá');
+    m.add('endometriosis', 'endo');
     m.add('ohss', 'Überstimulation');
-    for (const word of ['programme', 'prognosis', 'poisoning', 'stimulating', 'progresión', 'chasteberry'])
+    for (const word of [
+      'programme',
+      'prognosis',
+      'poisoning',
+      'stimulating',
+      'progresión',
+      'chasteberry',
+      'endodoncia',
+    ])
       expect(m.match([word]), word).toEqual([]);
     // A German compound still splits on a written-out first word.
     expect(m.match(['uberstimulationssyndrom']).map((x) => x.id)).toEqual(['ohss']);

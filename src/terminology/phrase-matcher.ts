@@ -99,19 +99,20 @@ export class PhraseMatcher {
    * part must be a synonym on its own, not only the first word of one: "collection" is not
    * "colle" (of "colle embryonnaire") + "ction". An ordinary English word is never split (English
    * does not build words this way: "programme" is not "PROG" + "ramme", "poisoning" not "POI" +
-   * "soning", "stimulate" not "stim" + "ulate"), and an abbreviation never heads a compound
-   * ("progresión" is not progesterone).
+   * "soning", "stimulate" not "stim" + "ulate"), and neither an abbreviation nor a word of fewer
+   * than five letters heads a compound ("progresión" is not progesterone, the Spanish "endodoncia"
+   * not endometriosis).
    */
   private split(t: string, depth: number): string[] {
     if (t.length < 9 || depth > 2 || this.root.next.has(t)) return [t];
     if (depth === 0 && englishTier(t) !== null) return [t];
     const isSynonym = (w: string): boolean =>
       this.root.next.get(w)?.ids.some((x) => !isAbbreviation(x.synonym)) ?? false;
-    for (let i = t.length - 4; i >= 4; i--) {
+    for (let i = t.length - 4; i >= 5; i--) {
       const left = t.slice(0, i);
       const known = isSynonym(left)
         ? left
-        : left.length > 4 && left.endsWith('s') && isSynonym(left.slice(0, -1))
+        : left.length > 5 && left.endsWith('s') && isSynonym(left.slice(0, -1))
           ? left.slice(0, -1)
           : null;
       if (known) return [known, ...this.split(t.slice(i), depth + 1)];
