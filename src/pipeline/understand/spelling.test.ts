@@ -10,6 +10,8 @@ const c = new SpellingCorrector(
     ['fertilization', 3],
     ['letrozole', 7],
     ['morphology', 4],
+    ['rauche', 2],
+    ['fieber', 3],
   ]),
 );
 
@@ -22,9 +24,13 @@ describe('spelling correction', () => {
     ['morphlogy', 'morphology'],
   ])('%s → %s', (w, want) => expect(c.correct(w)).toBe(want));
 
-  it.each(['fertilozan', 'ovagenix', 'guaifenesin', 'short', 'fertility'])('leaves %s alone', (w) => {
-    expect(c.correct(w)).toBeNull();
-  });
+  // "gauche" (French: left) and "lieber" (German: rather) are one letter from "rauche", "fieber".
+  it.each(['fertilozan', 'ovagenix', 'guaifenesin', 'short', 'fertility', 'gauche', 'lieber'])(
+    'leaves %s alone',
+    (w) => {
+      expect(c.correct(w)).toBeNull();
+    },
+  );
 
   it('computes distances with transpositions', () => {
     expect(editDistance('abcd', 'abdc', 2)).toBe(1);

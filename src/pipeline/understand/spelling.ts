@@ -4,8 +4,8 @@
  * knowledge bank's words and the terminology's synonyms): "fallopain" → "fallopian",
  * "asthenozoosperima" → "asthenozoospermia", "fertilite" → "fertility". Only words of 6+ letters
  * that the vocabulary does not contain are touched, and only when one known word is within
- * Damerau–Levenshtein distance 1 (6–9 letters) or 2 (10+ letters); ties go to the more frequent
- * word. Invented drug names ("fertilozan") stay as they are — being unknown is what lets the engine
+ * Damerau–Levenshtein distance 1 (6–9 letters) or 2 (10+ letters) and begins with the same letter;
+ * ties go to the more frequent word. Invented drug names ("fertilozan") stay as they are — being unknown is what lets the engine
  * abstain on them.
  */
 
@@ -68,11 +68,15 @@ export class SpellingCorrector {
   private search(word: string): string | null {
     if (word.length < 6 || this.known.has(word) || /\d/.test(word)) return null;
     const cap = word.length >= 10 ? 2 : 1;
+    const first = word.charCodeAt(0);
     let best: string | null = null;
     let bestD = cap + 1;
     let bestF = -1;
     for (let len = word.length - cap; len <= word.length + cap; len++) {
       for (const w of this.byLength.get(len) ?? []) {
+        // Typing slips seldom touch a word's first letter, while a different word often differs
+        // there first: the French "gauche" is not the German "rauche", "lieber" is not "fieber".
+        if (w.charCodeAt(0) !== first) continue;
         const d = editDistance(word, w, cap);
         const f = this.known.get(w)!;
         if (d < bestD || (d === bestD && d <= cap && f > bestF)) {
