@@ -31,6 +31,20 @@ describe('negation', () => {
     expect(negated('kein Fieber aber Blutung', 'blutung')).toBe(false);
   });
 
+  it('does not negate what a cue next to a verb of stopping says goes on ("can\'t stop vomiting")', () => {
+    expect(negated("I can't stop vomiting since the trigger", 'vomiting')).toBe(false);
+    expect(negated('no paro de vomitar desde el ovitrelle', 'vomitar')).toBe(false);
+    expect(negated('ela não para de vomitar', 'vomitar')).toBe(false);
+    expect(negated("elle n'arrête pas de vomir", 'vomir')).toBe(false);
+    expect(negated('sie hört nicht auf zu bluten', 'bluten')).toBe(false);
+    // Without the verb of stopping the same cues still negate.
+    expect(negated("I can't feel any pain", 'pain')).toBe(true);
+    expect(negated('ela não tem dor', 'dor')).toBe(true);
+    expect(() =>
+      compileNegation({ version: 1, negationWindow: 3, negators: ['no'], continuers: ['no'] }),
+    ).toThrow(/both a negator and a continuer/);
+  });
+
   it('refuses a word listed both as negator and terminator', () => {
     expect(() =>
       compileNegation({ version: 1, negationWindow: 3, negators: ['no', 'but'], terminators: ['but'] }),

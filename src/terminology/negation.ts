@@ -3,7 +3,9 @@
  * Window negation over folded tokens (`clinical/terminology/negation.yaml`): a phrase is negated
  * when a negation cue occurs within `window` words before it, in the same clause — the end of a
  * sentence or clause (`. ; : ! ?`) and words such as "but" close a negation's scope, as in NegEx:
- * in "just say yes or no: I have OHSS" the OHSS is not negated.
+ * in "just say yes or no: I have OHSS" the OHSS is not negated. A cue next to a verb of stopping
+ * (`continuers`) says the opposite: in "I can't stop vomiting", "no paro de vomitar", "elle n'arrête
+ * pas de vomir", "sie hört nicht auf zu erbrechen" the vomiting goes on.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ const NegationFileSchema = z.strictObject({
   negationWindow: z.number().int().min(0).max(10),
   negators: z.array(z.string().min(1)).min(1),
   terminators: z.array(z.string().min(1)).default([]),
+  continuers: z.array(z.string().min(1)).default([]),
 });
 
 export interface Negation {
@@ -73,6 +76,9 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
   const terminators = new Set(parsed.data.terminators.flatMap((n) => foldTokens(n)));
   for (const t of terminators)
     if (cues.has(t)) throw new Error(`${origin}: "${t}" is both a negator and a terminator`);
+  const continuers = new Set(parsed.data.continuers.flatMap((n) => foldTokens(n)));
+  for (const t of continuers)
+    if (cues.has(t)) throw new Error(`${origin}: "${t}" is both a negator and a continuer`);
   const window = parsed.data.negationWindow;
   return {
     isNegated(tokens, start, clauseBreaks) {
@@ -81,7 +87,7 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
         if (clauseBreaks?.has(k + 1)) return false;
         const t = tokens[k]!;
         if (terminators.has(t)) return false;
-        if (cues.has(t)) return true;
+        if (cues.has(t)) return !continuers.has(tokens[k + 1] ?? '') && !continuers.has(tokens[k - 1] ?? '');
       }
       return false;
     },

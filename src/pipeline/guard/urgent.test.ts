@@ -29,6 +29,25 @@ describe('urgent guard', () => {
       'ohss',
     ],
     ['en', 'No fever but heavy bleeding since this morning, soaking a pad every hour', 'heavy-bleeding'],
+    // A painful, hot or swollen leg after fertility treatment: a blood clot (the OHSS clot entry).
+    [
+      'en',
+      'Since my IVF transfer my right calf is hot, swollen and it hurts to put weight on it',
+      'blood-clot',
+    ],
+    [
+      'fr',
+      'Depuis le transfert, mon mollet droit est chaud, gonflé et j’ai mal en posant le pied.',
+      'blood-clot',
+    ],
+    [
+      'de',
+      'Seit dem Embryotransfer vor 4 Tagen ist meine linke Wade geschwollen, rot und tut sehr weh.',
+      'blood-clot',
+    ],
+    ['pt', 'Estou com dor no peito quando respiro, uma semana depois da punção da FIV.', 'blood-clot'],
+    // "Can't stop vomiting" is vomiting.
+    ['es', 'no paro de vomitar desde el ovitrelle, tripa hinchada como un globo y casi no hago pis', 'ohss'],
     // A clinician's shorthand, with no first-person words.
     [
       'en',
