@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { platt } from '../src/pipeline/calibrate/calibrator.js';
-import { sameDecisionThreshold } from './answers.js';
+import { chooseThreshold, sameDecisionThreshold } from './answers.js';
 
 describe('sameDecisionThreshold (the abstention decision carried onto the reported mapping)', () => {
   const mapping = fc.record({
@@ -33,5 +33,56 @@ describe('sameDecisionThreshold (the abstention decision carried onto the report
   it('is the identity when the mappings are the same, and refuses a decreasing mapping', () => {
     expect(sameDecisionThreshold(0.674, { a: 0.75, b: 1.1 }, { a: 0.75, b: 1.1 })).toBeCloseTo(0.674, 12);
     expect(() => sameDecisionThreshold(0.5, { a: -1, b: 0 }, { a: 1, b: 0 })).toThrow(/increase/);
+  });
+});
+
+describe('chooseThreshold (the abstention threshold)', () => {
+  const targets = { answered: 0.99, abstained: 0.99 }; // unreachable: the cost decides
+  // Answerable questions spread over 0.3–0.95, should-abstain ones over 0.05–0.6: they overlap.
+  const rows = (shift: (i: number) => number) => [
+    ...Array.from({ length: 150 }, (_, i) => ({
+      p: Math.min(0.99, 0.3 + (0.65 * i) / 149 + shift(i)),
+      shouldAnswer: true,
+    })),
+    ...Array.from({ length: 40 }, (_, i) => ({
+      p: Math.max(0.01, 0.05 + (0.55 * i) / 39 + shift(i + 1000)),
+      shouldAnswer: false,
+    })),
+  ];
+  // A deterministic jitter of every score, as retraining gives.
+  const jitter = (seed: number) => (i: number) => 0.02 * Math.sin(seed * 12.9898 + i * 78.233);
+
+  it('takes the lowest threshold that meets both targets when one does', () => {
+    const separable = [
+      { p: 0.9, shouldAnswer: true },
+      { p: 0.8, shouldAnswer: true },
+      { p: 0.2, shouldAnswer: false },
+    ];
+    const r = chooseThreshold(separable, { answered: 1, abstained: 1 });
+    expect(r.threshold).toBeGreaterThan(0.2);
+    expect(r.threshold).toBeLessThanOrEqual(0.8);
+    expect(r.rule).toMatch(/meeting both targets/);
+  });
+
+  it('otherwise minimises the cost, and moves less with jittered scores when counted softly', () => {
+    const spread = (smoothing: number): number => {
+      const ts = [1, 2, 3, 4, 5, 6].map(
+        (seed) => chooseThreshold(rows(jitter(seed)), targets, 2, smoothing).threshold,
+      );
+      return Math.max(...ts) - Math.min(...ts);
+    };
+    const hard = spread(0);
+    const soft = spread(0.25);
+    expect(soft).toBeLessThan(hard);
+    const r = chooseThreshold(
+      rows(() => 0),
+      targets,
+    );
+    expect(r.rule).toMatch(/logistic kernel of 0.25/);
+    // Wrong answers cost twice a needless abstention: here abstaining on every should-abstain
+    // question (all below 0.6) is worth refusing the answerable ones below it.
+    expect(r.threshold).toBeGreaterThan(0.55);
+    expect(r.threshold).toBeLessThan(0.7);
+    expect(r.abstainedRate).toBeGreaterThan(0.9);
   });
 });
