@@ -99,6 +99,16 @@ describe('understandQuestion: spelling and translation', () => {
     expect(words).toContain('clinica');
   });
 
+  it('searches a phrase the terminology recognised by its concept name, not word for word', () => {
+    // "دوالي الخصية" is varicocele; "الخصية" alone is "testicle", which found the testes entries.
+    const q = understand('ما هي دوالي الخصية وهل تسبب العقم دائماً؟');
+    expect(q.concepts).toContain('varicocele');
+    expect(q.searchText).toMatch(/\bvaricocele\b/);
+    expect(q.searchText).not.toMatch(/\btesticle\b/);
+    // Words outside the phrase are still translated by the glossary ("تسبب" → "cause").
+    expect(q.searchText).toMatch(/\bcause\b/);
+  });
+
   it('adds, beside a foreign word, the English word it is closest to ("aspirina" → "aspirin")', () => {
     const u = understand('¿Sirve tomar aspirina durante la estimulación?');
     expect(u.language).toBe('es');

@@ -184,6 +184,13 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   const definition = readDefinition(scan.cleaned);
   const frame = definition.frameWords;
   const topical = frame.size ? raw.filter((w) => !frame.has(w)) : raw;
+  // In another language, a phrase the terminology recognised is searched by its concept's English
+  // name ("دوالي الخصية" → "varicocele"), and only the words outside such phrases by their
+  // word-for-word glossary English ("الخصية" alone is "testicle", which found the testes entries).
+  const inTerm = new Set<number>();
+  for (const t of terms) for (let i = t.start; i < t.end; i++) inTerm.add(i);
+  const glossed = raw.filter((w, i) => !frame.has(w) && !inTerm.has(i));
+  const conceptNames = [...new Set(terms.map((t) => deps.vocabulary.label(t.id)))];
   return {
     text: scan.cleaned,
     language,
@@ -197,7 +204,8 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
         ? tokens.filter((w) => !frame.has(w))
         : [
             ...topical,
-            ...(deps.glossary?.translate(topical) ?? []),
+            ...(deps.glossary?.translate(glossed) ?? []),
+            ...conceptNames,
             ...corrections.filter(([from]) => !frame.has(from)).map(([, to]) => to),
           ]
       ).filter((w) => !DIGITS.test(w)),
