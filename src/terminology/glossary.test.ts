@@ -26,6 +26,16 @@ describe('glossary', () => {
     expect(g.translate(['لحمل'])).toEqual(['pregnancy', 'pregnant']);
   });
 
+  it('finds an inflection the entry does not list by its ending ("semanas", "Schwangerschaften"), not a short word', () => {
+    expect(g.english('semanas')).toEqual(['week']);
+    expect(g.english('schwangerschaften')).toEqual(['pregnancy', 'pregnant']);
+    expect(g.english('grossesses')).toEqual(['pregnancy', 'pregnant']);
+    // The stem must keep four letters.
+    expect(g.english('ses')).toBeUndefined();
+    // Language detection counts listed words only.
+    expect(g.languagesOf('semanas')).toEqual([]);
+  });
+
   it('skips multi-word foreign phrases (word-level lookup)', () => {
     expect(g.english('prise')).toBeUndefined();
   });

@@ -41,6 +41,9 @@ export interface Glossary {
 
 export type ForeignLanguage = 'fr' | 'es' | 'de' | 'pt' | 'ar';
 
+/** Inflectional endings (Latin-script languages) tried, longest first, when a word is not listed. */
+const INFLECTION_ENDINGS = ['es', 'en', 'er', 'em', 'e', 's'];
+
 /** Single-word foreign entries map to the English words of their entry (multi-word entries are skipped: word-level lookup). */
 export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossary {
   const r = GlossarySchema.safeParse(data);
@@ -69,7 +72,14 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
     const found = map.get(light);
     if (found) return found;
     const bare = arabicWithoutPreposition(light); // "لعدد" (for the number) → "عدد"
-    return bare === null ? undefined : map.get(bare);
+    if (bare !== null) return map.get(bare);
+    // An inflection the entry does not list: "leichtes" is "leicht", "perdas" "perda", "pertes" "perte".
+    for (const ending of INFLECTION_ENDINGS) {
+      if (w.length - ending.length < 4 || !w.endsWith(ending)) continue;
+      const stem = map.get(w.slice(0, -ending.length));
+      if (stem) return stem;
+    }
+    return undefined;
   };
   return {
     size: map.size,
