@@ -112,3 +112,23 @@ describe('novel question words (the calibrator’s novelWordsEn)', () => {
     expect(novel.trace.features?.novelWordsEn).toBeGreaterThan(0);
   });
 });
+
+describe('warning signs the question denies', () => {
+  it('are not evidence for it, and stay evidence when the question names their topic', async () => {
+    const engine = await createEngine();
+    const warningSignIds = new Set(
+      engine
+        .knowledge()
+        .entries.filter((e) => e.kind === 'warning-sign' && e.concepts.includes('fever'))
+        .map((e) => `kb:${e.id}`),
+    );
+    expect(warningSignIds.size).toBeGreaterThan(0);
+    const denied = await engine.askWithTrace(
+      'I have no fever and no pain after my transfer, is that normal?',
+    );
+    expect(denied.trace.negatedConcepts).toContain('fever');
+    expect(denied.trace.candidates.filter((c) => warningSignIds.has(c.key))).toEqual([]);
+    const asked = await engine.askWithTrace('Is a fever after egg collection a reason to call the clinic?');
+    expect(asked.trace.candidates.some((c) => warningSignIds.has(c.key))).toBe(true);
+  });
+});

@@ -333,11 +333,27 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   );
   trace.retrieval = rtrace;
   lap('retrieveMs');
-  const ranked = rerank(
+  const reranked = rerank(
     candidates,
     { facts: input.facts, questionConcepts: concepts, newestYear: serving.newestYear },
     deps.config.rerank,
   );
+  // A warning sign the question denies ("no pain, no bleeding, is it normal to feel nothing?") is
+  // not its answer: warning-sign entries tagged with a negated concept and none the question names
+  // are left out.
+  const denied = new Set(understood.negatedConcepts);
+  const named = new Set(
+    concepts.flatMap((c) => [c, ...deps.vocabulary.ancestors(c), ...deps.vocabulary.descendants(c)]),
+  );
+  const ranked =
+    denied.size === 0
+      ? reranked
+      : reranked.filter(
+          (e) =>
+            e.kind !== 'warning-sign' ||
+            !e.concepts.some((c) => denied.has(c)) ||
+            e.concepts.some((c) => named.has(c)),
+        );
   for (const e of ranked) {
     if (e.kind !== 'chunk') continue;
     const chunk = serving.index.docs.get(e.key)?.chunk;
