@@ -36,6 +36,18 @@ describe('glossary', () => {
     expect(g.languagesOf('semanas')).toEqual([]);
   });
 
+  it('translates a German compound by its last part, in German only', () => {
+    const dose = compileGlossary({
+      version: 1,
+      entries: [{ en: ['dose'], fr: [], es: [], de: ['Dosis'], pt: [], ar: [] }],
+    });
+    expect(dose.translate(['startdosis'], 'de')).toEqual(['dose']);
+    expect(dose.translate(['startdosis'], 'fr')).toEqual([]);
+    expect(dose.translate(['dosis'], 'de')).toEqual(['dose']);
+    // Words under eight letters are not split.
+    expect(dose.translate(['xxdosis'], 'de')).toEqual([]);
+  });
+
   it('skips multi-word foreign phrases (word-level lookup)', () => {
     expect(g.english('prise')).toBeUndefined();
   });

@@ -33,8 +33,12 @@ export interface Glossary {
   readonly size: number;
   /** English words for a folded foreign word, or undefined. */
   english(word: string): readonly string[] | undefined;
-  /** English words for the foreign words among `tokens` (folded), without duplicates. */
-  translate(tokens: readonly string[]): string[];
+  /**
+   * English words for the foreign words among `tokens` (folded), without duplicates; in German
+   * (`language` 'de') also for a compound's last part ("Startdosis" → "dose"), German compounds
+   * being right-headed.
+   */
+  translate(tokens: readonly string[], language?: string): string[];
   /** The languages whose lists hold a folded word (single-word entries; empty when none). */
   languagesOf(word: string): readonly ForeignLanguage[];
 }
@@ -81,12 +85,25 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
     }
     return undefined;
   };
+  // The longest known last part of a German compound of 8+ letters, with at least four letters
+  // before it: "startdosis" → "dosis", "schwangerschaftschance" → "chance".
+  const compoundHead = (w: string): string[] | undefined => {
+    if (w.length < 8 || !/^[a-z]+$/.test(w)) return undefined;
+    for (let i = 4; i <= w.length - 4; i++) {
+      const found = lookup(w.slice(i));
+      if (found) return found;
+    }
+    return undefined;
+  };
   return {
     size: map.size,
     english: lookup,
-    translate(tokens) {
+    translate(tokens, language) {
       const out: string[] = [];
-      for (const t of tokens) for (const en of lookup(t) ?? []) if (!out.includes(en)) out.push(en);
+      for (const t of tokens) {
+        const found = lookup(t) ?? (language === 'de' ? compoundHead(t) : undefined);
+        for (const en of found ?? []) if (!out.includes(en)) out.push(en);
+      }
       return out;
     },
     languagesOf: (w) => langs.get(arabicLight(w)) ?? [],

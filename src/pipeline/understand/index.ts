@@ -204,7 +204,7 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
         ? tokens.filter((w) => !frame.has(w))
         : [
             ...topical,
-            ...(deps.glossary?.translate(glossed) ?? []),
+            ...(deps.glossary?.translate(glossed, language) ?? []),
             ...conceptNames,
             ...corrections.filter(([from]) => !frame.has(from)).map(([, to]) => to),
           ]
