@@ -74,6 +74,7 @@ describe('morphology in the phrase matcher', () => {
     m.add('ovarian-stimulation', 'stim');
     m.add('caffeine', 'chá');
     m.add('endometriosis', 'endo');
+    m.add('folic-acid', 'folic');
     m.add('ohss', 'Überstimulation');
     for (const word of [
       'programme',
@@ -85,6 +86,10 @@ describe('morphology in the phrase matcher', () => {
       'endodoncia',
     ])
       expect(m.match([word]), word).toEqual([]);
+    // Without compounds (French, Spanish, Portuguese, Arabic questions) a long word stays whole.
+    m.add('thyroid', 'thyroid');
+    expect(m.match(['thyroidiennes']).map((x) => x.id)).toEqual(['thyroid']);
+    expect(m.match(['thyroidiennes'], { compounds: false })).toEqual([]);
     // A German compound still splits on a written-out first word.
     expect(m.match(['uberstimulationssyndrom']).map((x) => x.id)).toEqual(['ohss']);
   });

@@ -115,16 +115,24 @@ export class PhraseMatcher {
         : left.length > 5 && left.endsWith('s') && isSynonym(left.slice(0, -1))
           ? left.slice(0, -1)
           : null;
-      if (known) return [known, ...this.split(t.slice(i), depth + 1)];
+      // What follows must be a word of its own: a phrase start or five letters or more (German
+      // compounds end in a noun), not a suffix ("folicular" is not "folic" + "ular").
+      const rest = t.slice(i);
+      if (known && (rest.length >= 5 || this.root.next.has(rest)))
+        return [known, ...this.split(rest, depth + 1)];
     }
     return [t];
   }
 
   /**
    * All longest non-overlapping matches, left to right. When one phrase maps to several ids
-   * (a synonym shared by two concepts), every id is reported for that span.
+   * (a synonym shared by two concepts), every id is reported for that span. `compounds: false`
+   * leaves long words whole: French, Spanish, Portuguese and Arabic do not build words by joining
+   * them, and their suffixes would otherwise split off a term ("thyroïdiennes" is not "thyroid" +
+   * "iennes", "supplémentaires" not "supplement" + "aires").
    */
-  match(text: string | string[]): PhraseMatch[] {
+  match(text: string | string[], opts: { compounds?: boolean } = {}): PhraseMatch[] {
+    const compounds = opts.compounds ?? true;
     // Compound parts keep the position of the word they came from, so spans refer to the caller's tokens.
     const toks: string[] = [];
     const origin: number[] = [];
@@ -135,7 +143,7 @@ export class PhraseMatcher {
         const bare = arabicWithoutPreposition(light);
         if (bare !== null && this.root.next.has(bare)) light = bare;
       }
-      for (const part of this.split(light, 0)) {
+      for (const part of compounds ? this.split(light, 0) : [light]) {
         toks.push(part);
         origin.push(k);
       }

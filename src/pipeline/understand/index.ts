@@ -76,6 +76,8 @@ function findComparison(
 }
 
 const DIGITS = /^\d+$/;
+/** Languages that join words into one ("Kinderwunschzentrum"): the terminology splits their long words. */
+const COMPOUNDING: ReadonlySet<string> = new Set(['de', 'en']);
 /** A number as written (decimal point or comma kept). */
 const NUMBER_AS_WRITTEN = /\d+(?:[.,]\d+)?/g;
 /** The two words just before a position (what a number follows), within one sentence. */
@@ -164,7 +166,7 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   const breaks = clauseStarts(scan.cleaned);
   // In an English question, a foreign synonym that is an ordinary English word means the English word.
   const matches = deps.vocabulary.matcher
-    .match(tokens)
+    .match(tokens, { compounds: COMPOUNDING.has(language) })
     .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
   const terms: QuestionTerm[] = matches.map((m) => ({
     id: m.id,
