@@ -61,7 +61,7 @@ describe('scope guard word lists', () => {
     (_l, q) => {
       const g = getScopeGuard((id) => vocabulary.has(id));
       // English questions also need the bank to know some of their words (coverage is IDF-weighted).
-    const d = g.check(understand(q), false, 0.5);
+      const d = g.check(understand(q), false, 0.5);
       expect(d.counts.strongWords).toBeGreaterThan(0);
       expect(d.inScope).toBe(true);
     },
