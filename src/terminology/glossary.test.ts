@@ -44,8 +44,14 @@ describe('glossary', () => {
     expect(dose.translate(['startdosis'], 'de')).toEqual(['dose']);
     expect(dose.translate(['startdosis'], 'fr')).toEqual([]);
     expect(dose.translate(['dosis'], 'de')).toEqual(['dose']);
-    // Words under eight letters are not split.
+    // Words under nine letters are not split, nor before a last part under five letters.
     expect(dose.translate(['xxdosis'], 'de')).toEqual([]);
+    const eat = compileGlossary({
+      version: 1,
+      entries: [{ en: ['eat'], fr: [], es: [], de: ['isst'], pt: [], ar: [] }],
+    });
+    expect(eat.translate(['vergisst'], 'de')).toEqual([]);
+    expect(eat.translate(['ichvergisst'], 'de')).toEqual([]);
   });
 
   it('skips multi-word foreign phrases (word-level lookup)', () => {

@@ -85,11 +85,12 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
     }
     return undefined;
   };
-  // The longest known last part of a German compound of 8+ letters, with at least four letters
-  // before it: "startdosis" → "dosis", "schwangerschaftschance" → "chance".
+  // The longest known last part, of five letters or more, of a German compound of 9+ letters with at
+  // least four letters before it: "startdosis" → "dosis", "schwangerschaftschance" → "chance" (a
+  // four-letter last part is too often a word's own ending: "vergisst" is not "isst", to eat).
   const compoundHead = (w: string): string[] | undefined => {
-    if (w.length < 8 || !/^[a-z]+$/.test(w)) return undefined;
-    for (let i = 4; i <= w.length - 4; i++) {
+    if (w.length < 9 || !/^[a-z]+$/.test(w)) return undefined;
+    for (let i = 4; i <= w.length - 5; i++) {
       const found = lookup(w.slice(i));
       if (found) return found;
     }
