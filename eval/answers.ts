@@ -144,13 +144,14 @@ export function chooseThreshold(
       ? Array.from({ length: THRESHOLD_GRID_STEPS + 1 }, (_, i) => 0.02 + (0.96 * i) / THRESHOLD_GRID_STEPS)
       : candidates;
   for (const t of grid) {
+    const r = at(t);
     const lt = smoothing > 0 ? logit(t) : t;
     const cost =
       smoothing > 0
         ? wrongAnswerCost * softAbove(unanswerable, lt) +
           (1 - (answerable.length ? softAbove(answerable, lt) : 1))
-        : wrongAnswerCost * (1 - at(t).abstainedRate) + (1 - at(t).answeredRate);
-    if (cost < best.cost - 1e-12) best = { threshold: t, ...at(t), cost };
+        : wrongAnswerCost * (1 - r.abstainedRate) + (1 - r.answeredRate);
+    if (cost < best.cost - 1e-12) best = { threshold: t, ...r, cost };
   }
   return {
     threshold: best.threshold,

@@ -217,6 +217,31 @@ export function warningSignsFor(
     .map((i) => serving.warningSigns[i]!);
 }
 
+/**
+ * Warning-sign evidence minus the entries about something the question denies: tagged with a
+ * negated concept and with none of the concepts the question names (or their relatives).
+ */
+function withoutDeniedWarningSigns(
+  ranked: Evidence[],
+  understood: UnderstoodQuestion,
+  deps: Pick<PipelineDeps, 'vocabulary'>,
+): Evidence[] {
+  const denied = new Set(understood.negatedConcepts);
+  const named = new Set(
+    understood.concepts.flatMap((c) => [
+      c,
+      ...deps.vocabulary.ancestors(c),
+      ...deps.vocabulary.descendants(c),
+    ]),
+  );
+  return ranked.filter(
+    (e) =>
+      e.kind !== 'warning-sign' ||
+      !e.concepts.some((c) => denied.has(c)) ||
+      e.concepts.some((c) => named.has(c)),
+  );
+}
+
 /** Everything up to (not including) the abstain/answer decision. Used by `ask` and by calibrator training. */
 export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): PreparedAnswer {
   const started = performance.now();
@@ -341,19 +366,10 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   // A warning sign the question denies ("no pain, no bleeding, is it normal to feel nothing?") is
   // not its answer: warning-sign entries tagged with a negated concept and none the question names
   // are left out.
-  const denied = new Set(understood.negatedConcepts);
-  const named = new Set(
-    concepts.flatMap((c) => [c, ...deps.vocabulary.ancestors(c), ...deps.vocabulary.descendants(c)]),
-  );
   const ranked =
-    denied.size === 0
+    understood.negatedConcepts.length === 0
       ? reranked
-      : reranked.filter(
-          (e) =>
-            e.kind !== 'warning-sign' ||
-            !e.concepts.some((c) => denied.has(c)) ||
-            e.concepts.some((c) => named.has(c)),
-        );
+      : withoutDeniedWarningSigns(reranked, understood, deps);
   for (const e of ranked) {
     if (e.kind !== 'chunk') continue;
     const chunk = serving.index.docs.get(e.key)?.chunk;

@@ -5,8 +5,8 @@
  * "asthenozoosperima" → "asthenozoospermia", "fertilite" → "fertility". Only words of 6+ letters
  * that the vocabulary does not contain are touched, and only when one known word is within
  * Damerau–Levenshtein distance 1 (6–9 letters) or 2 (10+ letters) and begins with the same letter;
- * ties go to the more frequent word. Invented drug names ("fertilozan") stay as they are — being unknown is what lets the engine
- * abstain on them.
+ * ties go to the more frequent word. Invented drug names ("fertilozan") stay as they are — being
+ * unknown is what lets the engine abstain on them.
  */
 
 /** Optimal string alignment distance (Damerau–Levenshtein with adjacent transpositions), capped. */
