@@ -78,7 +78,12 @@ export async function prepareRows(
     if (split !== 'all' && q.split !== split) continue;
     if (opts.only && !opts.only.has(q.id)) continue;
     const facts = await engine.internals.factsFor(set.intake(q));
-    const p = prepare({ question: q.question, facts }, serving, opts.deps ?? engine.internals.deps);
+    const stated = await engine.internals.statedFactsFor(q.question, facts);
+    const p = prepare(
+      { question: q.question, facts, ...(stated ? { stated } : {}) },
+      serving,
+      opts.deps ?? engine.internals.deps,
+    );
     const exp = expectedKeys(q);
     const evidence = p.evidence.map((e) => e.key);
     rows.push({

@@ -117,6 +117,34 @@ describe('what the question is about', () => {
     expect(alcohol!.features.questionTerms).toBeGreaterThan(0);
     expect(alcohol!.features.textCoverage).toBeGreaterThan(0);
   });
+
+  it('reads a value the question states as the couple’s, under their profile’s own', async () => {
+    const { answer, trace } = await engine.askWithTrace(
+      "TSH 3.1 - could that be why I'm not getting pregnant?",
+    );
+    expect(trace.stated).toEqual([{ field: 'female.labs.tsh', value: 3.1, unit: 'mIU/L', text: 'tsh 3.1' }]);
+    // The ASRM entry for TSH 2.5–4 now applies, and says why.
+    const options = answer.citations.find((c) => c.id === 'kb:asrm-2015-tsh-2-5-to-4-options');
+    expect(options?.appliesBecause).toContain('TSH between 2.5 and 4 mIU/L');
+
+    const unexplained = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'fixtures', 'intakes', 'unexplained.json'), 'utf8'),
+    ) as unknown; // her TSH is 1.8
+    const profile = await engine.internals.factsFor(unexplained);
+    const merged = await engine.internals.statedFactsFor('TSH 3.1 and BMI 31: could that be why?', profile);
+    expect(merged!.facts['female.lab.tsh']).toBe(1.8); // the profile's value wins
+    expect(merged!.facts['female.bmi']).toBe(profile!['female.bmi']);
+    const alone = await engine.internals.statedFactsFor('TSH 3.1 and BMI 31: could that be why?', null);
+    expect(alone!.facts['female.lab.tsh']).toBe(3.1);
+    expect(alone!.facts['female.bmi']).toBe(31);
+    // Profiled like any intake: classifications follow from what is stated.
+    const amh = await engine.internals.statedFactsFor('AMH 0.5 ng/mL at 39, is IVF worth it?', null);
+    expect(amh!.facts['class.ovarian-reserve']).toBeDefined();
+    // A value the intake refuses (FSH is in international units, not a mass) is dropped, the rest kept.
+    const bad = await engine.internals.statedFactsFor('TSH 3.1 and FSH 9 ng/ml, what now?', null);
+    expect(bad!.read.map((r) => r.field)).toEqual(['female.labs.tsh']);
+    expect(await engine.internals.statedFactsFor('Does smoking affect fertility?', null)).toBeUndefined();
+  });
 });
 
 describe('profile facts of repeated intakes', () => {

@@ -18,6 +18,7 @@ import { parseEngineConfig, type EngineConfig, type EngineConfigInput } from './
 import type { Answer } from './domain/answer.js';
 import type { ProfileFacts } from './domain/facts.js';
 import { IssueError } from './domain/issues.js';
+import type { Intake, IntakeLab } from './domain/intake.js';
 import type { CoupleProfile } from './domain/profile.js';
 import {
   KnowledgeBank,
@@ -41,9 +42,11 @@ import {
   makeServing,
   prepare,
   type AnswerTrace,
+  type AskInput,
   type PipelineDeps,
   type Serving,
 } from './pipeline/run.js';
+import { getStatedFactsReader, type StatedValue } from './pipeline/understand/stated-facts.js';
 import { getGlossary } from './terminology/glossary.js';
 import { getNegation } from './terminology/negation.js';
 import { getVocabulary } from './terminology/index.js';
@@ -113,6 +116,8 @@ export interface Engine {
     deps: PipelineDeps;
     serving(): Serving;
     factsFor(intake: unknown): Promise<ProfileFacts | null>;
+    /** The values `question` states, as facts merged under the profile's (see understand/stated-facts). */
+    statedFactsFor(question: string, profileFacts: ProfileFacts | null): Promise<AskInput['stated']>;
   };
 }
 
@@ -230,6 +235,55 @@ export async function createEngine(
     return facts;
   };
 
+  // Values the question states ("TSH 3.1", "I'm 41") are read into a partial intake and profiled
+  // like any intake (validation, plausibility, classifications); a value that fails is dropped.
+  // The profile's own facts win where both speak.
+  const statedReader = getStatedFactsReader();
+  const statedFactsFor = async (
+    question: string,
+    profileFacts: ProfileFacts | null,
+  ): Promise<AskInput['stated']> => {
+    const stated = statedReader.read(question);
+    if (stated.read.length === 0) return undefined;
+    let fromIntake: ProfileFacts = {};
+    const read: StatedValue[] = [];
+    if (stated.intake) {
+      const whole = await factsOrNull(stated.intake);
+      if (whole) {
+        fromIntake = whole;
+        read.push(...stated.read.filter((r) => !r.field.endsWith('.bmi')));
+      } else {
+        // Some value failed validation: keep the ones that pass alone.
+        const kept: Intake = {};
+        for (const r of stated.read) {
+          const piece = intakePiece(stated.intake, r.field);
+          if (piece && (await factsOrNull(piece))) {
+            mergeIntake(kept, piece);
+            read.push(r);
+          }
+        }
+        fromIntake = (Object.keys(kept).length && (await factsOrNull(kept))) || {};
+      }
+    }
+    const bmi: Record<string, number> = {};
+    for (const partner of ['female', 'male'] as const) {
+      const v = stated.bmi[partner];
+      if (v === undefined) continue;
+      bmi[`${partner}.bmi`] = v;
+      read.push(stated.read.find((r) => r.field === `${partner}.bmi`)!);
+    }
+    if (read.length === 0) return undefined;
+    return { facts: Object.freeze({ ...fromIntake, ...bmi, ...(profileFacts ?? {}) }), read };
+  };
+  const factsOrNull = async (intake: Intake): Promise<ProfileFacts | null> => {
+    try {
+      return await factsFor(intake);
+    } catch (e) {
+      if (e instanceof IssueError) return null;
+      throw e;
+    }
+  };
+
   const audit = async (
     record: Omit<AnswerAuditRecord, 'config'>,
     sink: AuditSink | undefined,
@@ -242,7 +296,8 @@ export async function createEngine(
     const s = currentServing(); // one version for the whole request, even if a reload lands meanwhile
     const profileHash = opts.profile === undefined ? null : hashIntake(opts.profile);
     const facts = await factsFor(opts.profile, profileHash);
-    const prepared = prepare({ question, facts }, s, deps);
+    const stated = await statedFactsFor(question, facts);
+    const prepared = prepare({ question, facts, ...(stated ? { stated } : {}) }, s, deps);
     const answer = await finish(prepared, s, deps, calibrator, opts.signal);
     await audit(
       {
@@ -264,7 +319,7 @@ export async function createEngine(
 
   return {
     config,
-    internals: { deps, serving: currentServing, factsFor },
+    internals: { deps, serving: currentServing, factsFor, statedFactsFor },
     askWithTrace,
     ask: async (q, o) => (await askWithTrace(q, o)).answer,
     profile: profileOf,
@@ -292,4 +347,29 @@ export async function createEngine(
     knowledge: () => currentServing().snapshot,
     reload: (from) => bank.reload(from ?? config.knowledgeDir),
   };
+}
+
+/** The part of a stated intake that holds one read value (`female.labs.tsh`, `female.age`…). */
+function intakePiece(intake: Intake, field: string): Intake | null {
+  const [partner, key, analyte] = field.split('.') as ['female' | 'male', string, string | undefined];
+  const from = intake[partner] as Record<string, unknown> | undefined;
+  if (!from) return null;
+  if (key === 'labs') {
+    const lab = (from.labs as IntakeLab[] | undefined)?.find((l) => l.analyte === analyte);
+    return lab ? ({ [partner]: { labs: [lab] } } as Intake) : null;
+  }
+  return key in from ? ({ [partner]: { [key]: from[key] } } as Intake) : null;
+}
+
+/** Add `piece` (from {@link intakePiece}) into `into`. */
+function mergeIntake(into: Intake, piece: Intake): void {
+  for (const partner of ['female', 'male'] as const) {
+    const p = piece[partner] as Record<string, unknown> | undefined;
+    if (!p) continue;
+    const target = ((into as Record<string, unknown>)[partner] ??= {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(p)) {
+      target[k] =
+        k === 'labs' ? [...((target.labs as IntakeLab[] | undefined) ?? []), ...(v as IntakeLab[])] : v;
+    }
+  }
 }

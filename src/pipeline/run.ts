@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Answer, Citation, Statement } from '../domain/answer.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { ProfileFacts } from '../domain/facts.js';
+import type { StatedValue } from './understand/stated-facts.js';
 import { IssueError, issue } from '../domain/issues.js';
 import { canonicalJson, type KnowledgeSnapshot } from '../kb/bank.js';
 import type { KnowledgeEntry } from '../domain/knowledge.js';
@@ -112,6 +113,12 @@ export function makeServing(snapshot: KnowledgeSnapshot, index: KnowledgeIndex):
 export interface AskInput {
   question: string;
   facts: ProfileFacts | null;
+  /**
+   * The profile's facts with the values the question itself states added where the profile has
+   * none ("TSH 3.1, could that be why…"; see understand/stated-facts), for evaluating the entries'
+   * applicability. Absent when the question states nothing: `facts` is used.
+   */
+  stated?: { facts: ProfileFacts; read: StatedValue[] };
 }
 
 /** What the audit records about how an answer was made (no profile content, only its hash). */
@@ -119,6 +126,8 @@ export interface AnswerTrace {
   language: string;
   concepts: string[];
   negatedConcepts: string[];
+  /** Values the question stated about the couple, read as facts for applicability. */
+  stated: StatedValue[];
   injectionDetected: boolean;
   urgentRule: string | null;
   scope: { inScope: boolean; reason: string; coverage?: number };
@@ -264,6 +273,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     language: understood.language,
     concepts: understood.concepts,
     negatedConcepts: understood.negatedConcepts,
+    stated: input.stated?.read ?? [],
     injectionDetected: understood.injection.detected,
     corrections: understood.corrections,
     urgentRule: null,
@@ -360,7 +370,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   lap('retrieveMs');
   const reranked = rerank(
     candidates,
-    { facts: input.facts, questionConcepts: concepts, newestYear: serving.newestYear },
+    { facts: input.stated?.facts ?? input.facts, questionConcepts: concepts, newestYear: serving.newestYear },
     deps.config.rerank,
   );
   // A warning sign the question denies ("no pain, no bleeding, is it normal to feel nothing?") is

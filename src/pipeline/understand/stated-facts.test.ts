@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { CLINICAL_DIR } from '../../paths.js';
+import { asciiDigits, foldText } from '../../terminology/text.js';
+import { buildStatedFactsReader, getStatedFactsReader } from './stated-facts.js';
+
+const reader = getStatedFactsReader();
+const fields = (q: string): Array<[string, number, string?]> =>
+  reader.read(q).read.map((r) => (r.unit ? [r.field, r.value, r.unit] : [r.field, r.value]));
+
+describe('values a question states', () => {
+  it.each([
+    ["TSH 3.1 - could that be why I'm not getting pregnant?", [['female.labs.tsh', 3.1, 'mIU/L']]],
+    ['My TSH came back at 4.2, should I worry?', [['female.labs.tsh', 4.2, 'mIU/L']]],
+    ['my AMH is 0.8 ng/ml, is that low?', [['female.labs.amh', 0.8, 'ng/mL']]],
+    ['AMH 5.7 pmol/L at 38', [['female.labs.amh', 5.7, 'pmol/L']]],
+    ["j'ai 36 ans et mon AMH est de 0,9 ng/ml", [['female.labs.amh', 0.9, 'ng/mL']]],
+    [
+      'FSH 11.2 IU/L on day 3, E2 62 pg/mL. Is that bad for my eggs?',
+      [
+        ['female.labs.fsh', 11.2, 'IU/L'],
+        ['female.labs.estradiol', 62, 'pg/mL'],
+      ],
+    ],
+    ['his FSH is 20, what does it mean?', [['male.labs.fsh', 20, 'IU/L']]],
+    [
+      'sperm concentration 12 million/ml, is ICSI needed?',
+      [['male.labs.sperm-concentration', 12, '10*6/mL']],
+    ],
+    ['Asiatische Herkunft, BMI 24 – gilt bei mir ein anderer Grenzwert?', [['female.bmi', 24]]],
+    ["my husband's BMI is 32, does that matter?", [['male.bmi', 32]]],
+    ['مؤشر كتلة الجسم ١٨ والدورة تتأخر', [['female.bmi', 18]]],
+    ['should I take progesterone after 2 miscarriages?', [['female.history.miscarriages', 2]]],
+    ['Nach drei Fehlgeburten: welche Tests?', [['female.history.miscarriages', 3]]],
+  ] as const)('%s', (q, expected) => expect(fields(q)).toEqual(expected));
+
+  it('reads nothing whose unit cannot be known, nor the asker’s age or time trying', () => {
+    expect(fields('my AMH is 0.8, is that low?')).toEqual([]); // ng/mL or pmol/L: a factor of 7
+    expect(fields('my day 21 progesterone came back at 18')).toEqual([]); // ng/mL or nmol/L
+    expect(fields('im 41, never had ivf before, been trying about 2.5 yrs')).toEqual([]);
+    expect(fields('What BMI is too high for IVF?')).toEqual([]);
+    expect(fields('How many miscarriages before it is called recurrent?')).toEqual([]);
+    expect(fields('BMI 250')).toEqual([]); // outside the reading range
+  });
+
+  it('builds a partial intake of what has an intake field, BMI apart', () => {
+    const r = reader.read('TSH 3.4 and BMI 31 after 3 miscarriages');
+    expect(r.intake).toEqual({
+      female: { labs: [{ analyte: 'tsh', value: 3.4, unit: 'mIU/L' }], history: { miscarriages: 3 } },
+    });
+    expect(r.bmi).toEqual({ female: 31 });
+    expect(reader.read('Does smoking affect fertility?')).toEqual({ intake: null, bmi: {}, read: [] });
+  });
+
+  it('refuses a data file naming an unknown analyte', () => {
+    const data = parse(readFileSync(join(CLINICAL_DIR, 'terminology', 'stated-values.yaml'), 'utf8')) as {
+      labs: Array<{ analyte: string }>;
+    };
+    data.labs.push({ analyte: 'no-such-analyte' });
+    expect(() => buildStatedFactsReader(data)).toThrow(/unknown analyte "no-such-analyte"/);
+  });
+
+  it('never throws, and every value read is a finite number written in the question', () => {
+    const words = [
+      'TSH',
+      'AMH',
+      'BMI',
+      'FSH',
+      'is',
+      'of',
+      'ng/ml',
+      'pmol/l',
+      '%',
+      'miscarriages',
+      'his',
+      'de',
+      '0,8',
+      '3.1',
+      '٢٤',
+    ];
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc
+            .array(fc.oneof(fc.constantFrom(...words), fc.integer({ min: 0, max: 500 }).map(String)), {
+              maxLength: 12,
+            })
+            .map((w) => w.join(' ')),
+        ),
+        (q) => {
+          const r = reader.read(q);
+          const folded = foldText(asciiDigits(q));
+          for (const v of r.read) {
+            expect(Number.isFinite(v.value)).toBe(true);
+            expect(folded).toContain(v.text);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
