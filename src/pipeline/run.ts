@@ -361,7 +361,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
 
   // 3. Retrieve, rerank, pack.
   const concepts = understood.concepts;
-  const profileRanked = input.facts ? profileApplicable(serving, input.facts) : [];
+  const applicabilityFacts = input.stated?.facts ?? input.facts;
+  const profileRanked = applicabilityFacts ? profileApplicable(serving, applicabilityFacts) : [];
   const { candidates, trace: rtrace } = serving.index.search(
     { text: understood.searchText, concepts, profileRanked },
     deps.config.retrieval,
@@ -370,7 +371,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   lap('retrieveMs');
   const reranked = rerank(
     candidates,
-    { facts: input.stated?.facts ?? input.facts, questionConcepts: concepts, newestYear: serving.newestYear },
+    { facts: applicabilityFacts, questionConcepts: concepts, newestYear: serving.newestYear },
     deps.config.rerank,
   );
   // A warning sign the question denies ("no pain, no bleeding, is it normal to feel nothing?") is

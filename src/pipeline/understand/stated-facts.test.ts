@@ -33,6 +33,7 @@ describe('values a question states', () => {
     ['Asiatische Herkunft, BMI 24 – gilt bei mir ein anderer Grenzwert?', [['female.bmi', 24]]],
     ["my husband's BMI is 32, does that matter?", [['male.bmi', 32]]],
     ['مؤشر كتلة الجسم ١٨ والدورة تتأخر', [['female.bmi', 18]]],
+    ['وزني ناقص ومؤشر كتلة الجسم ١٨', [['female.bmi', 18]]], // "and BMI 18": the "and" is a prefix
     ['should I take progesterone after 2 miscarriages?', [['female.history.miscarriages', 2]]],
     ['Nach drei Fehlgeburten: welche Tests?', [['female.history.miscarriages', 3]]],
   ] as const)('%s', (q, expected) => expect(fields(q)).toEqual(expected));

@@ -65,10 +65,17 @@ const NUMBER = String.raw`(\d+(?:[.,]\d+)?)`;
 const START = String.raw`(?<![\p{L}\p{N}])`;
 const END = String.raw`(?![\p{L}\p{N}])`;
 
+// Arabic writes "and", "with", "for" and "so" as one-letter prefixes of the next word ("ومؤشر كتلة
+// الجسم ١٨", "and BMI 18"): an Arabic name may carry one.
+const ARABIC_PROCLITIC = '[وبلف]?';
+const ARABIC_LETTER = /^\p{Script=Arabic}/u;
+
 const alternatives = (words: readonly string[]): string =>
   [...new Set(words.map((w) => foldText(w)))]
     .sort((a, b) => b.length - a.length)
-    .map((w) => escapeRegExp(w).replace(/ /g, String.raw`\s+`))
+    .map(
+      (w) => (ARABIC_LETTER.test(w) ? ARABIC_PROCLITIC : '') + escapeRegExp(w).replace(/ /g, String.raw`\s+`),
+    )
     .join('|');
 
 const toNumber = (s: string): number => Number(s.replace(',', '.'));
