@@ -30,6 +30,18 @@ describe('values a question states', () => {
       'sperm concentration 12 million/ml, is ICSI needed?',
       [['male.labs.sperm-concentration', 12, '10*6/mL']],
     ],
+    [
+      'his count is 8 million/ml and motility 25%',
+      [
+        ['male.labs.sperm-concentration', 8, '10*6/mL'],
+        ['male.labs.total-motility', 25, '%'],
+      ],
+    ],
+    [
+      'Spermogramme de mon mari : concentration 12 millions/ml',
+      [['male.labs.sperm-concentration', 12, '10*6/mL']],
+    ],
+    ['morphology 2%, is IVF our only option?', [['male.labs.normal-morphology', 2, '%']]],
     ['Asiatische Herkunft, BMI 24 – gilt bei mir ein anderer Grenzwert?', [['female.bmi', 24]]],
     ["my husband's BMI is 32, does that matter?", [['male.bmi', 32]]],
     ['مؤشر كتلة الجسم ١٨ والدورة تتأخر', [['female.bmi', 18]]],
@@ -45,6 +57,7 @@ describe('values a question states', () => {
     expect(fields('What BMI is too high for IVF?')).toEqual([]);
     expect(fields('How many miscarriages before it is called recurrent?')).toEqual([]);
     expect(fields('BMI 250')).toEqual([]); // outside the reading range
+    expect(fields('a total count of 40 million')).toEqual([]); // a total, not a concentration
   });
 
   it('builds a partial intake of what has an intake field, BMI apart', () => {

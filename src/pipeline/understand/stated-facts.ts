@@ -46,6 +46,8 @@ const FileSchema = z.strictObject({
       analyte: z.string().min(1),
       unitWhenUnstated: z.string().min(1).optional(),
       partner: z.enum(['female', 'male']).optional(),
+      /** Words questions use for it besides the lab-report synonyms ("count", "motility"). */
+      names: Words.optional(),
     }),
   ),
   units: z.record(z.string(), z.string()),
@@ -94,7 +96,7 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
   const labs = d.labs.map((l) => {
     const a = terminology.analyte(l.analyte);
     if (!a) throw new Error(`stated-values.yaml: labs: unknown analyte "${l.analyte}"`);
-    const names = Object.values(a.synonyms).flat();
+    const names = [...Object.values(a.synonyms).flat(), ...(l.names ?? [])];
     return {
       ...l,
       re: new RegExp(`${START}(${alternatives(names)})${filler}${NUMBER}(?:\\s*(${unitRe}))?(?!\\d)`, 'gu'),
