@@ -15,6 +15,13 @@ describe('definition questions', () => {
     'Qual é a definição de infertilidade?',
     'هذا أمر طارئ جداً!!! ما هو تعريف العقم؟',
     'ما هو قصور الغدة الدرقية تحت السريري؟',
+    // The subject between verb and particle, and a phrase ending in an elided article.
+    'Ab wann gilt man als unfruchtbar?',
+    'Ab wann spricht man von Unfruchtbarkeit?',
+    'Was versteht man unter einer Low-Responderin?',
+    'À partir de quand parle-t-on d’infertilité ?',
+    '¿Cuándo se habla de infertilidad?',
+    'How many miscarriages before it’s called recurrent?',
   ])('"%s" asks for a definition', (q) => expect(asksDefinition(q)).toBe(true));
 
   it.each([

@@ -31,6 +31,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   'classified as',
   'what is called',
   'is that called',
+  "it's called",
+  'it is called',
   // French
   'que signifie',
   'que veut dire',
@@ -39,6 +41,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   'definit',
   'considere',
   'consideree',
+  'parle-t-on de',
+  "parle-t-on d'",
   // Spanish
   'que significa',
   'significa',
@@ -46,6 +50,7 @@ const DEFINITION_PHRASES: readonly string[] = [
   'se considera',
   'se consideran',
   'considera',
+  'se habla de',
   // German
   'was bedeutet',
   'was bedeuten',
@@ -53,6 +58,11 @@ const DEFINITION_PHRASES: readonly string[] = [
   'definition',
   'gilt als',
   'gelten als',
+  // The same with the subject between verb and "als"/"von" ("Ab wann gilt man als unfruchtbar?",
+  // "Ab wann spricht man von Unfruchtbarkeit?", "Was versteht man unter …?").
+  'gilt man als',
+  'spricht man von',
+  'versteht man unter',
   // Portuguese
   'o que significa',
   'significa',
@@ -60,6 +70,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   'considerado',
   'considerada',
   'conta como',
+  'se fala em',
+  'se fala de',
   // Arabic (folded: hamza forms and ta marbuta normalised)
   'تعريف',
   'ماذا يعني',
@@ -89,7 +101,7 @@ const SHORT_QUESTION_OPENERS: readonly string[] = [
 /** At most this many words for an opener to count (the opener's own words included). */
 const SHORT_QUESTION_WORDS = 7;
 
-const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+const spaced = (folded: string): string => ` ${folded.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
 const PHRASES = [...new Set(DEFINITION_PHRASES.map((p) => spaced(foldText(p))))];
 const OPENERS = [...new Set(SHORT_QUESTION_OPENERS.map((p) => spaced(foldText(p))))];
 
