@@ -57,6 +57,16 @@ describe('morphology in the phrase matcher', () => {
     expect(hits).toEqual([{ id: 'infertility', start: 2, end: 3, synonym: 'Kinderwunsch' }]);
   });
 
+  it('splits before a short noun lab questions end compounds with, but not before a suffix', () => {
+    const m = new PhraseMatcher();
+    m.add('prolactin', 'Prolaktin');
+    m.add('folic-acid', 'folic');
+    expect(m.match(['ab', 'welchem', 'prolaktinwert']).map((x) => x.id)).toEqual(['prolactin']);
+    expect(m.match(['prolaktintest']).map((x) => x.id)).toEqual(['prolactin']);
+    expect(m.match(['prolaktinkur'])).toEqual([]); // "kur" is not a listed tail
+    expect(m.match(['folicular'])).toEqual([]);
+  });
+
   it('splits only on a first part that is a synonym by itself, not the first word of one', () => {
     const m = new PhraseMatcher();
     m.add('embryo-glue', 'colle embryonnaire');

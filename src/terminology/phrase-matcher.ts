@@ -67,6 +67,9 @@ const newNode = (): TrieNode => ({ next: new Map(), ids: [] });
 const isAbbreviation = (synonym: string): boolean =>
   /\p{Lu}/u.test(synonym) && synonym === synonym.toUpperCase();
 
+/** Four-letter German nouns that end compounds after a term: value, test, count, rate. */
+const SHORT_COMPOUND_TAILS: ReadonlySet<string> = new Set(['wert', 'test', 'zahl', 'rate']);
+
 export class PhraseMatcher {
   private readonly root = newNode();
   private phrases = 0;
@@ -116,9 +119,10 @@ export class PhraseMatcher {
           ? left.slice(0, -1)
           : null;
       // What follows must be a word of its own: a phrase start or five letters or more (German
-      // compounds end in a noun), not a suffix ("folicular" is not "folic" + "ular").
+      // compounds end in a noun), not a suffix ("folicular" is not "folic" + "ular"), or one of the
+      // short nouns lab questions end compounds with ("Prolaktinwert", "AMH-Test", "Spermienzahl").
       const rest = t.slice(i);
-      if (known && (rest.length >= 5 || this.root.next.has(rest)))
+      if (known && (rest.length >= 5 || SHORT_COMPOUND_TAILS.has(rest) || this.root.next.has(rest)))
         return [known, ...this.split(rest, depth + 1)];
     }
     return [t];
