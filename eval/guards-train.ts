@@ -148,6 +148,13 @@ export async function trainGuards(
   // from 22 let through (of 521) to 33; at 3 : 1 the cautious minimum wins by a clear margin.
   // (Balancing the classes was tried: it refused four times as many real questions out of fold
   // to catch a few more off-topic ones.)
+  //
+  // The curve has since become flat between two minima again (decision 0005, addendum of
+  // 2026-11-26): out of fold, 27 let through / 31 refused at 0.76 costs the same as 20 / 52 at
+  // 0.85, and any change to the scope features moved the choice from one end to the other. Costs
+  // that close are the same within the noise of one question, so among the thresholds whose cost is
+  // within one off-topic question let through (SCOPE_LET_THROUGH_COST) of the minimum, the lowest
+  // is taken: the one that refuses the fewest real questions.
   const scopeWeight = 1;
   const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight);
   const scopeTh = bestThreshold(
@@ -155,6 +162,7 @@ export async function trainGuards(
     scopeEx.map((e) => e.label),
     questionsOnly,
     (_tp, fp, fn) => -(SCOPE_LET_THROUGH_COST * fp + fn),
+    SCOPE_LET_THROUGH_COST,
   );
 
   const urgent = trainTextClassifier(urgentEx, {
@@ -197,7 +205,7 @@ export async function trainGuards(
       scopeOutOfFold: scopeTh.confusion,
       thresholdRule: {
         urgent: 'max F3 out of fold',
-        scope: `min ${SCOPE_LET_THROUGH_COST} x off-topic let through + real refused, out of fold`,
+        scope: `lowest threshold within ${SCOPE_LET_THROUGH_COST} of the minimum of ${SCOPE_LET_THROUGH_COST} x off-topic let through + real refused, out of fold`,
       },
     },
   };
@@ -205,14 +213,24 @@ export async function trainGuards(
   return artifact;
 }
 
-function bestThreshold(
+/**
+ * The threshold with the best `score` out of fold; with a `tolerance`, the lowest threshold whose
+ * score is within `tolerance` of the best (a tie-break across a flat curve, see the scope rule).
+ */
+export function bestThreshold(
   p: number[],
   y: number[],
   include: (i: number) => boolean,
   score: (tp: number, fp: number, fn: number, tn: number) => number,
+  tolerance = 0,
 ): { threshold: number; confusion: { tp: number; fp: number; fn: number; tn: number } } {
   const idx = p.map((_, i) => i).filter(include);
   const cands = [...new Set(idx.map((i) => p[i]!))].sort((a, b) => a - b);
+  const scored: Array<{
+    threshold: number;
+    s: number;
+    confusion: { tp: number; fp: number; fn: number; tn: number };
+  }> = [];
   let best = { threshold: 0.5, s: -Infinity, confusion: { tp: 0, fp: 0, fn: 0, tn: 0 } };
   for (const t of cands) {
     const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
@@ -225,7 +243,13 @@ function bestThreshold(
       else c.tn++;
     }
     const s = score(c.tp, c.fp, c.fn, c.tn);
+    scored.push({ threshold: t, s, confusion: c });
     if (s > best.s + 1e-12) best = { threshold: t, s, confusion: c };
+  }
+  if (tolerance > 0) {
+    // Candidates are in increasing order: the first within the tolerance is the lowest.
+    const lowest = scored.find((x) => x.s >= best.s - tolerance - 1e-12);
+    if (lowest) best = lowest;
   }
   return { threshold: best.threshold, confusion: best.confusion };
 }
