@@ -122,7 +122,10 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
       const maleLabs: IntakeLab[] = [];
       const bmiOut: StatedFacts['bmi'] = {};
 
-      for (const l of labs) {
+      // A value needs a digit (only a count of losses may be written in words): most questions have
+      // none, and the fourteen lab patterns are then not run (this reader runs on every question).
+      const digits = /\d/.test(text);
+      for (const l of digits ? labs : []) {
         for (const m of text.matchAll(l.re)) {
           const written = m[3] ? units.get(m[3]) : undefined;
           const unit = written ?? l.unitWhenUnstated;
@@ -135,7 +138,7 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
           read.push({ field: `${partner}.labs.${l.analyte}`, value, unit, text: m[0].trim() });
         }
       }
-      for (const m of text.matchAll(bmi)) {
+      for (const m of digits ? text.matchAll(bmi) : []) {
         const value = toNumber(m[2]!);
         if (value < d.bmi.min || value > d.bmi.max) continue;
         const partner = ownedByMale(text, m.index) ? 'male' : 'female';
