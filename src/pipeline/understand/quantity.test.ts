@@ -10,6 +10,10 @@ describe('quantitative questions', () => {
     ['What are the chances of twins?', 'chance'],
     ['How many embryos should be transferred?', 'count'],
     ['Combien d’embryons faut-il transférer ?', 'count'],
+    ['كم جرعة حمض الفوليك إذا عندي سكري؟', 'dose'],
+    ['كم تكلفة أطفال الأنابيب؟', 'cost'],
+    ['Um wie viel Prozent steigt die Konzentration?', 'chance'],
+    ['Qual é a espessura mínima do endométrio?', 'size'],
     ['Does smoking affect fertility?', null],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 

@@ -6,7 +6,7 @@
  * that does not give that number does not answer the question (and the engine should not answer
  * by borrowing it). Phrases are matched on folded text, word-bounded, in the six languages.
  */
-import { escapeRegExp } from '../../terminology/text.js';
+import { escapeRegExp, foldText } from '../../terminology/text.js';
 import { numbersIn } from '../synthesize/claims.js';
 
 export type QuantityKind = 'dose' | 'level' | 'cost' | 'chance' | 'duration' | 'size' | 'count';
@@ -32,6 +32,7 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'qual dose',
       'dose',
       'جرعة',
+      'كم ملغ',
     ],
   ],
   [
@@ -50,8 +51,11 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'kosten',
       'quanto custa',
       'preco',
+      'kostet',
       'تكلفة',
+      'تكلف',
       'سعر',
+      'بشحال',
     ],
   ],
   [
@@ -71,7 +75,17 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'erfolgsrate',
       'chance',
       'taxa de sucesso',
-      'nsbh',
+      'pourcentage',
+      'porcentaje',
+      'prozent',
+      'percentagem',
+      'porcentagem',
+      'geburtenrate',
+      'schwangerschaftsrate',
+      'taux de grossesse',
+      'tasa de embarazo',
+      'taxa de gravidez',
+      'نسبة',
     ],
   ],
   [
@@ -100,7 +114,27 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'qual valor',
     ],
   ],
-  ['size', ['how big', 'what size', 'how large', 'quelle taille', 'que tamano', 'wie gross', 'qual tamanho']],
+  [
+    'size',
+    [
+      'how big',
+      'what size',
+      'how large',
+      'how thick',
+      'thickness',
+      'quelle taille',
+      'epaisseur',
+      'que tamano',
+      'grosor',
+      'espesor',
+      'wie gross',
+      'wie dick',
+      'dicke',
+      'qual tamanho',
+      'espessura',
+      'سمك',
+    ],
+  ],
   [
     'duration',
     [
@@ -222,8 +256,14 @@ const QUESTION_WORDS = new Set([
 
 // Each kind's phrases as one expression (word-bounded by the spaces `spaced` puts around words):
 // one scan of the question per kind instead of one per phrase.
+// Phrases are folded as the question is (Arabic ة is read as ه: "جرعة" never matched before
+// 2026-11-26, nor "تكلفة").
 const ASK_PATTERNS: ReadonlyArray<readonly [QuantityKind, RegExp]> = ASKS.map(
-  ([kind, phrases]) => [kind, new RegExp(` (?:${phrases.map(escapeRegExp).join('|')}) `, 'u')] as const,
+  ([kind, phrases]) =>
+    [
+      kind,
+      new RegExp(` (?:${phrases.map((p) => escapeRegExp(spaced(foldText(p)).trim())).join('|')}) `, 'u'),
+    ] as const,
 );
 
 /** The kind of number the question asks for, or null for a non-quantitative question. */
