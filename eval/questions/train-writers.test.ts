@@ -83,6 +83,16 @@ const FILES = [
     perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
     english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
   },
+  {
+    // A sixth writer, after the fifth set had been read question by question to find missing
+    // mechanisms (decision 0006, seventh use): a clean measure of those changes.
+    file: 'candidates/validation-6.jsonl',
+    prefix: 'cf',
+    block: 'writer-6-counts',
+    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
+    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
+    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+  },
 ] as const;
 
 /** What the writer was asked for in one language (English can differ: `english`). */
@@ -172,9 +182,10 @@ for (const spec of FILES) {
   });
 }
 
-it('the multilingual writers cover every language but English, the fifth every language', () => {
+it('the multilingual writers cover every language but English, the fifth and sixth every language', () => {
   expect([...FILES[1].langs].sort()).toEqual(LANGS.filter((l) => l !== 'en').sort());
   expect([...FILES[4].langs].sort()).toEqual([...LANGS].sort());
+  expect([...FILES[5].langs].sort()).toEqual([...LANGS].sort());
 });
 
 it('keeps the validation files out of training (trainers read eval/questions/train-*.jsonl only)', () => {
