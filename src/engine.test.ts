@@ -163,6 +163,10 @@ describe('profile facts of repeated intakes', () => {
     // An invalid intake is refused every time, not remembered.
     for (let i = 0; i < 2; i++)
       await expect(e.internals.factsFor({ female: { age: -3 } })).rejects.toThrow(/female\.age/);
+    // Values read from questions are kept apart: three hundred questions stating a TSH each do not
+    // push the couple's facts out.
+    for (let i = 0; i < 300; i++) await e.internals.statedFactsFor(`TSH ${(1 + i / 100).toFixed(2)}?`, null);
+    expect(await e.internals.factsFor(structuredClone(older))).toBe(changed);
   });
 });
 

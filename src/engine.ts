@@ -218,26 +218,36 @@ export async function createEngine(
   // time), and building a profile costs more than answering: the facts the pipeline needs are kept
   // by the intake's hash (the one audited), least recently used out. Profiles depend on the intake
   // and the clinical criteria loaded at start only, never on the knowledge version or the date.
+  // The partial intakes read from questions (below) have a cache of their own, so that questions
+  // stating values never push a couple's facts out of theirs.
   const factsCache = new Map<string, ProfileFacts>();
+  const statedCache = new Map<string, ProfileFacts>();
+  const cachedFacts = async (
+    cache: Map<string, ProfileFacts>,
+    intake: unknown,
+    hash: string,
+  ): Promise<ProfileFacts> => {
+    let facts = cache.get(hash);
+    if (facts) {
+      cache.delete(hash); // most recently used last
+    } else {
+      facts = Object.freeze(profileFacts(await profileOf(intake)));
+      if (cache.size >= FACTS_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(hash, facts);
+    return facts;
+  };
   const factsFor = async (
     intake: unknown,
     hash: string | null = intake === undefined || intake === null ? null : hashIntake(intake),
   ): Promise<ProfileFacts | null> => {
     if (intake === undefined || intake === null || hash === null) return null;
-    let facts = factsCache.get(hash);
-    if (facts) {
-      factsCache.delete(hash); // most recently used last
-    } else {
-      facts = Object.freeze(profileFacts(await profileOf(intake)));
-      if (factsCache.size >= FACTS_CACHE_SIZE) factsCache.delete(factsCache.keys().next().value!);
-    }
-    factsCache.set(hash, facts);
-    return facts;
+    return cachedFacts(factsCache, intake, hash);
   };
 
-  // Values the question states ("TSH 3.1", "I'm 41") are read into a partial intake and profiled
+  // Values the question states ("TSH 3.1", "BMI 24") are read into a partial intake and profiled
   // like any intake (validation, plausibility, classifications); a value that fails is dropped.
-  // The profile's own facts win where both speak.
+  // The profile's own facts win where both speak (decision 0008).
   const statedReader = getStatedFactsReader();
   const statedFactsFor = async (
     question: string,
@@ -277,7 +287,7 @@ export async function createEngine(
   };
   const factsOrNull = async (intake: Intake): Promise<ProfileFacts | null> => {
     try {
-      return await factsFor(intake);
+      return await cachedFacts(statedCache, intake, hashIntake(intake));
     } catch (e) {
       if (e instanceof IssueError) return null;
       throw e;
@@ -349,7 +359,7 @@ export async function createEngine(
   };
 }
 
-/** The part of a stated intake that holds one read value (`female.labs.tsh`, `female.age`…). */
+/** The part of a stated intake that holds one read value (`female.labs.tsh`, `female.history.miscarriages`). */
 function intakePiece(intake: Intake, field: string): Intake | null {
   const [partner, key, analyte] = field.split('.') as ['female' | 'male', string, string | undefined];
   const from = intake[partner] as Record<string, unknown> | undefined;
