@@ -58,6 +58,11 @@ describe('values a question states', () => {
     expect(fields('How many miscarriages before it is called recurrent?')).toEqual([]);
     expect(fields('BMI 250')).toEqual([]); // outside the reading range
     expect(fields('a total count of 40 million')).toEqual([]); // a total, not a concentration
+    // An age or a duration after the number is not a value.
+    expect(fields('what is a normal FSH at 40?')).toEqual([]);
+    expect(fields('TSH at 12 weeks pregnant, is that normal?')).toEqual([]);
+    expect(fields('FSH à 40 ans, c’est normal ?')).toEqual([]);
+    expect(fields('my TSH was at 3.9')).toEqual([['female.labs.tsh', 3.9, 'mIU/L']]);
   });
 
   it('builds a partial intake of what has an intake field, BMI apart', () => {

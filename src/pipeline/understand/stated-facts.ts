@@ -52,6 +52,7 @@ const FileSchema = z.strictObject({
   ),
   units: z.record(z.string(), z.string()),
   fillers: Words,
+  notBefore: Words,
   malePartner: z.strictObject({ owner: Words }),
   bmi: z.strictObject({ names: Words, min: z.number(), max: z.number() }),
   miscarriages: z.strictObject({ words: Words, numberWords: z.record(z.string(), z.number().int()) }),
@@ -91,6 +92,8 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
     .sort((a, b) => b.length - a.length)
     .map((u) => escapeRegExp(u))
     .join('|');
+  // Not a value when a duration or an age word follows the number ("FSH à 40 ans").
+  const notDuration = String.raw`(?!\s*(?:${alternatives(d.notBefore)})${END})`;
   const owner = new RegExp(`${START}(?:${alternatives(d.malePartner.owner)})${END}`, 'u');
 
   const labs = d.labs.map((l) => {
@@ -99,10 +102,16 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
     const names = [...Object.values(a.synonyms).flat(), ...(l.names ?? [])];
     return {
       ...l,
-      re: new RegExp(`${START}(${alternatives(names)})${filler}${NUMBER}(?:\\s*(${unitRe}))?(?!\\d)`, 'gu'),
+      re: new RegExp(
+        `${START}(${alternatives(names)})${filler}${NUMBER}(?!\\d)${notDuration}(?:\\s*(${unitRe}))?(?!\\d)`,
+        'gu',
+      ),
     };
   });
-  const bmi = new RegExp(`${START}(${alternatives(d.bmi.names)})${filler}${NUMBER}`, 'gu');
+  const bmi = new RegExp(
+    `${START}(${alternatives(d.bmi.names)})${filler}${NUMBER}(?!\\d)${notDuration}`,
+    'gu',
+  );
   const numberWords = new Map(Object.entries(d.miscarriages.numberWords).map(([k, v]) => [foldText(k), v]));
   const losses = new RegExp(
     `${START}(\\d+|${alternatives([...numberWords.keys()])})\\s+(?:${alternatives(d.miscarriages.words)})${END}`,
