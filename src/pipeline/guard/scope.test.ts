@@ -47,6 +47,25 @@ describe('scope guard word lists', () => {
     expect(() =>
       compileScopeGuard(file({ generalConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
     ).toThrow(/generalConcepts: "no-such-concept"/);
+    expect(() =>
+      compileScopeGuard(file({ neutralConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
+    ).toThrow(/neutralConcepts: "no-such-concept"/);
+  });
+
+  it('counts a neutral concept neither for nor against scope: the rest of the question decides', () => {
+    const neutral = compileScopeGuard(file({ neutralConcepts: ['air-travel'] }), () => true);
+    const plain = compileScopeGuard(file({}), () => true);
+    const flights = understand('Are flights to Lisbon cheaper on a Tuesday?');
+    expect(flights.concepts).toContain('air-travel');
+    // Without the list, a concept is reproductive-specific and decides alone.
+    expect(plain.check(flights, false, 0).inScope).toBe(true);
+    const n = neutral.check(flights, false, 0);
+    expect(n.inScope).toBe(false);
+    expect(n.counts).toEqual({ specificTerms: 0, strongWords: 0, weakWords: 0, generalConcepts: 0 });
+    // With a reproductive concept beside it, the question is in scope as before.
+    expect(neutral.check(understand('Can I fly two days after the embryo transfer?'), false, 0).inScope).toBe(
+      true,
+    );
   });
 
   it.each([

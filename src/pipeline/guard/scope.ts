@@ -28,6 +28,7 @@ const ScopeFileSchema = z.strictObject({
   version: z.number().int(),
   coverage: z.strictObject({ withStrongTerm: Share, withWeakTerm: Share, alone: Share }),
   generalConcepts: z.array(z.string()),
+  neutralConcepts: z.array(z.string()).default([]),
   reproductiveTerms: WordLists,
   /** Reproductive words matched as whole words only (their first five letters start unrelated words). */
   exactTerms: WordLists,
@@ -65,7 +66,11 @@ export function compileScopeGuard(
   for (const id of file.generalConcepts) {
     if (!isKnownTerm(id)) throw new Error(`${origin}: generalConcepts: "${id}" is not a terminology id`);
   }
+  for (const id of file.neutralConcepts) {
+    if (!isKnownTerm(id)) throw new Error(`${origin}: neutralConcepts: "${id}" is not a terminology id`);
+  }
   const general = new Set(file.generalConcepts);
+  const neutral = new Set(file.neutralConcepts);
   const strong = new LooseMatcher(0);
   const weak = new LooseMatcher(0);
   const exact = new PhraseMatcher();
@@ -82,13 +87,14 @@ export function compileScopeGuard(
       const english = q.language === 'en';
       const coverage = english ? bankCoverage : 1;
       // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
-      const specific = [...new Set(q.terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
+      const terms = q.terms.filter((x) => !neutral.has(x.id));
+      const specific = [...new Set(terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
       const strongHits = [
         ...strong.match(q.tokens).map((m) => m.phrase),
         ...exact.match(q.tokens).map((m) => m.synonym),
       ];
       const weakHits = weak.match(q.tokens).map((m) => m.phrase);
-      const generalHits = [...new Set(q.terms.filter((x) => general.has(x.id)).map((x) => x.id))];
+      const generalHits = [...new Set(terms.filter((x) => general.has(x.id)).map((x) => x.id))];
       const counts = {
         specificTerms: specific.length,
         strongWords: strongHits.length,
