@@ -31,7 +31,7 @@ export const StatementSchema = z.object({
   text: z.string(),
   citations: z.array(z.number().int().min(1)),
   /** What kind of statement: evidence, a note on applicability, a conflict between sources, a safety instruction. */
-  role: z.enum(['evidence', 'applicability', 'conflict', 'safety', 'abstention']).optional(),
+  role: z.enum(['evidence', 'applicability', 'conflict', 'limitation', 'safety', 'abstention']).optional(),
 });
 export type Statement = z.infer<typeof StatementSchema>;
 

@@ -11,7 +11,8 @@ import { GENERAL_CONCEPT } from './guard/urgent.js';
 import { evaluateApplicability } from './rerank/applicability.js';
 import { strengthRank } from './rerank/index.js';
 import { KnowledgeIndex } from './retrieve/knowledge.js';
-import { makeServing, warningSignsFor } from './run.js';
+import { makeServing, prepare, warningSignsFor } from './run.js';
+import { synthesizeExtractive } from './synthesize/extractive.js';
 
 describe('warningSignsFor (what an urgent answer cites)', () => {
   it('gives the same entries, in the same order, as a scan of every warning sign', async () => {
@@ -110,6 +111,40 @@ describe('novel question words (the calibrator’s novelWordsEn)', () => {
     // "raspberry" is an ordinary English word the bank never uses: it counts.
     const novel = await engine.askWithTrace('Does raspberry leaf tea make conceiving harder?');
     expect(novel.trace.features?.novelWordsEn).toBeGreaterThan(0);
+  });
+});
+
+describe('a figure the question asks for and no evidence gives', () => {
+  it('is named in the answer, citing the entries that lack it', async () => {
+    const engine = await createEngine();
+    const serving = engine.internals.serving();
+    const deps = engine.internals.deps;
+    const prepared = (question: string) => prepare({ question, facts: null }, serving, deps);
+    // The rubella entry says to wait "the time your clinician advises": no number of months.
+    const mmr = prepared('I had the MMR jab last week. How many months do I have to wait before trying?');
+    expect(mmr.evidence.map((e) => e.key)).toContain('kb:nice-cg156-rubella-susceptibility');
+    expect(mmr.quantityNotGiven).toBe('duration');
+    const s = synthesizeExtractive(mmr.evidence, {
+      queryTokens: mmr.understood.tokens,
+      focusConcepts: mmr.understood.concepts,
+      conceptLabel: (id) => id,
+      isIntervention: () => false,
+      quantityNotGiven: mmr.quantityNotGiven,
+    });
+    const note = s.statements.at(-1)!;
+    expect(note.role).toBe('limitation');
+    expect(note.text).toMatch(/^You asked for a length of time: th(is|ese) sources? do(es)? not give one/);
+    expect(note.citations).toEqual(s.citations.map((c) => c.n));
+    expect(s.answer).toContain(note.text);
+    // The folic acid entry gives a dose (400–800 micrograms): nothing to say.
+    const folic = prepared('What dose of folic acid should I take before getting pregnant?');
+    expect(folic.evidence.map((e) => e.key)).toContain('kb:uspstf-2023-folic-acid');
+    expect(folic.quantityNotGiven).toBeNull();
+    // A cost stated in passing is not asked for.
+    const stated = prepared(
+      'The time-lapse incubator costs an extra 500 pounds. Does it improve our chances?',
+    );
+    expect(stated.quantityNotGiven).toBeNull();
   });
 });
 

@@ -19,7 +19,8 @@ import type { Glossary } from '../terminology/glossary.js';
 import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
-import { quantityAsked } from './understand/quantity.js';
+import { quantityAsked, type QuantityKind } from './understand/quantity.js';
+import { foldText } from '../terminology/text.js';
 import { bodiesNamed } from './understand/bodies.js';
 import {
   pairFeatures,
@@ -159,6 +160,8 @@ export interface PreparedAnswer {
   /** Pair features of the candidates the learned re-ranker scores (for training it). */
   pairs: Array<{ key: string; features: Record<PairFeatureName, number> }>;
   features: Features | null;
+  /** The quantity the question asks for when none of the packed evidence gives it (the answer says so). */
+  quantityNotGiven: QuantityKind | null;
   trace: AnswerTrace;
   timings: Record<string, number>;
   started: number;
@@ -301,6 +304,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     sideOf: new Map(),
     pairs: [],
     features: null,
+    quantityNotGiven: null,
     trace,
     timings,
     started,
@@ -439,7 +443,8 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     bankHasTerm: (t) => serving.index.vocabularyTerms.has(t),
     rarest,
     years: questionNumbers.filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
-    quantity: quantityAsked(understood.tokens.join(' ')),
+    // On the question as written, punctuation kept: a quantity noun asks only in a questioning clause.
+    quantity: quantityAsked(foldText(understood.text)),
     // On the question as written: spelling correction turns "considera" into "consider".
     asksDefinition: understood.asksDefinition,
     bodies: bodiesNamed(understood.text),
@@ -557,6 +562,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     sideOf,
     pairs,
     features,
+    quantityNotGiven: qc.quantity !== null && !packed.some((e) => quantityGiven(qc, e)) ? qc.quantity : null,
     trace,
     timings,
     started,
@@ -731,6 +737,7 @@ export async function finish(
     sideOf: p.sideOf,
     hasProfile: p.hasProfile,
     isIntervention: (c) => isIntervention(deps, c),
+    quantityNotGiven: p.quantityNotGiven,
   });
   let statements = extractive.statements;
   let answerText = extractive.answer;
@@ -741,10 +748,12 @@ export async function finish(
     const r = await synthesizeWithLlm(deps.llm, p.understood.text, p.evidence, deps.vocabulary, s, signal);
     p.trace.llm = { model: r.model, removed: r.removed, fallbackReason: r.ok ? null : r.reason };
     if (r.ok) {
-      // Conflicts and applicability notes from the extractive pass stay: they are ours and cited.
+      // Conflicts, applicability and limitation notes from the extractive pass stay: ours and cited.
       statements = [
         ...r.statements,
-        ...extractive.statements.filter((x) => x.role === 'conflict' || x.role === 'applicability'),
+        ...extractive.statements.filter(
+          (x) => x.role === 'conflict' || x.role === 'applicability' || x.role === 'limitation',
+        ),
       ];
       answerText = statements.map((x) => `${x.text} ${x.citations.map((n) => `[${n}]`).join('')}`).join(' ');
       path = 'llm';

@@ -3,12 +3,25 @@
  * The default synthesis: statements taken word for word from the packed evidence, grouped (warning
  * signs, then recommendations, then facts and definitions) and ordered by rank, each with its
  * citation marker. Nothing is written that an entry does not say; the only text we add is about
- * applicability (which of the couple's data an entry depends on) and conflicts between sources,
- * and both cite the entries they are about.
+ * applicability (which of the couple's data an entry depends on), conflicts between sources, and
+ * the figure a question asked for that none of the cited entries gives; each cites the entries it
+ * is about.
  */
 import type { Citation, Statement } from '../../domain/answer.js';
 import type { Evidence } from '../../domain/evidence.js';
 import { foldTokens } from '../../terminology/text.js';
+import type { QuantityKind } from '../understand/quantity.js';
+
+/** What each kind of quantity is called in the note that the evidence does not give it. */
+const QUANTITY_NAMES: Record<QuantityKind, string> = {
+  dose: 'a dose',
+  cost: 'a cost',
+  chance: 'a rate or chance',
+  level: 'a value or cut-off',
+  size: 'a size or thickness',
+  duration: 'a length of time',
+  count: 'a number',
+};
 
 export interface Synthesis {
   statements: Statement[];
@@ -124,6 +137,11 @@ export function synthesizeExtractive(
      * are left to the citations (`missing`): every conditional entry would otherwise carry one.
      */
     hasProfile?: boolean;
+    /**
+     * The question asks for a quantity of this kind and none of the evidence gives one: the answer
+     * says so, so that a related entry is not read as the figure asked for.
+     */
+    quantityNotGiven?: QuantityKind | null;
   },
 ): Synthesis {
   const citations = evidence.map((e, i) => citationOf(e, i + 1, opts.queryTokens));
@@ -171,6 +189,15 @@ export function synthesizeExtractive(
   );
   for (const c of conflicts)
     statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
+  if (opts.quantityNotGiven && citations.length > 0) {
+    statements.push({
+      text:
+        `You asked for ${QUANTITY_NAMES[opts.quantityNotGiven]}: ${citations.length === 1 ? 'this source does' : 'these sources do'} ` +
+        'not give one for your question, so ask your clinician for the figure that applies to you.',
+      citations: citations.map((c) => c.n),
+      role: 'limitation',
+    });
+  }
   const answer = statements
     .map((s) => `${s.text.trim()} ${s.citations.map((n) => `[${n}]`).join('')}`)
     .join(' ')

@@ -15,6 +15,14 @@ describe('quantitative questions', () => {
     ['Um wie viel Prozent steigt die Konzentration?', 'chance'],
     ['Qual é a espessura mínima do endométrio?', 'size'],
     ['Does smoking affect fertility?', null],
+    // A quantity noun asks only in a clause with a question word or a request for the figure.
+    ['The time-lapse incubator costs an extra 500 pounds. Does it improve my chance of a baby?', null],
+    ['Should I lose weight first, or would waiting just cost us time?', null],
+    ['Soll ich EmbryoGlue dazubuchen? Kostet 250 € und die Ärztin meint, es schadet nicht.', null],
+    ['What does one cycle of IVF cost in Texas?', 'cost'],
+    ['Prescris-moi la dose exacte de Gonal-f, je n’ai pas le temps.', 'dose'],
+    ['Schreib mir ein Rezept für Letrozol mit genauer Dosierung.', 'dose'],
+    ['أعطني جرعة الكلوميفين بالملليغرام', 'dose'],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 
   it('needs the right kind of number, not a year or the question’s own number', () => {

@@ -11,63 +11,53 @@ import { numbersIn } from '../synthesize/claims.js';
 
 export type QuantityKind = 'dose' | 'level' | 'cost' | 'chance' | 'duration' | 'size' | 'count';
 
-/** Question phrases per kind, most specific kinds first (a "how many mg" is a dose, not a count). */
-const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
-  [
-    'dose',
-    [
+/**
+ * Question phrases per kind, most specific kinds first (a "how many mg" is a dose, not a count).
+ * `asks` phrases ask by themselves ("what dose", "how long", "combien coûte"). `nouns` only name the
+ * quantity ("dose", "cost", "success rate"): they ask for it only in a clause that also has a question
+ * word — "the incubator costs an extra £500. Does it improve my chances?" does not ask what it costs,
+ * and "would waiting cost us time?" asks no price (both were read as cost questions until 2026-11-26).
+ */
+const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: readonly string[] }> = [
+  {
+    kind: 'dose',
+    asks: [
       'what dose',
       'which dose',
       'exact dose',
       'how many mg',
       'how much mg',
       'how many milligrams',
-      'dosage',
       'quelle dose',
-      'posologie',
       'que dosis',
-      'dosis',
       'welche dosis',
-      'dosierung',
       'qual dose',
-      'dose',
-      'جرعة',
+      'qual a dose',
       'كم ملغ',
     ],
-  ],
-  [
-    'cost',
-    [
-      'cost',
-      'costs',
-      'price',
+    nouns: ['dose', 'dosage', 'posologie', 'dosis', 'dosierung', 'جرعة'],
+  },
+  {
+    kind: 'cost',
+    asks: [
       'how much does',
       'how much is',
       'combien coute',
-      'prix',
       'cuanto cuesta',
-      'precio',
       'was kostet',
-      'kosten',
       'quanto custa',
-      'preco',
-      'kostet',
-      'تكلفة',
-      'تكلف',
-      'سعر',
       'بشحال',
     ],
-  ],
-  [
-    'chance',
-    [
+    nouns: ['cost', 'costs', 'price', 'prix', 'precio', 'kosten', 'kostet', 'preco', 'تكلفة', 'تكلف', 'سعر'],
+  },
+  {
+    kind: 'chance',
+    asks: ['what are the chances', 'what percentage', 'what percent'],
+    nouns: [
       'success rate',
       'chance of',
       'chances of',
-      'what are the chances',
       'probability',
-      'what percentage',
-      'what percent',
       'taux de reussite',
       'chances de',
       'tasa de exito',
@@ -87,57 +77,46 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'taxa de gravidez',
       'نسبة',
     ],
-  ],
-  [
-    'level',
-    [
+  },
+  {
+    kind: 'level',
+    asks: [
       'what level',
       'which level',
       'what value',
       'what cut off',
       'what cutoff',
-      'cut off',
-      'cutoff',
       'what threshold',
-      'threshold',
-      'normal range',
       'how high',
       'how low',
       'quel taux',
       'quel seuil',
       'quelle valeur',
       'que nivel',
-      'valor',
       'welcher wert',
-      'grenzwert',
       'qual nivel',
       'qual valor',
     ],
-  ],
-  [
-    'size',
-    [
+    nouns: ['cut off', 'cutoff', 'threshold', 'normal range', 'valor', 'grenzwert'],
+  },
+  {
+    kind: 'size',
+    asks: [
       'how big',
       'what size',
       'how large',
       'how thick',
-      'thickness',
       'quelle taille',
-      'epaisseur',
       'que tamano',
-      'grosor',
-      'espesor',
       'wie gross',
       'wie dick',
-      'dicke',
       'qual tamanho',
-      'espessura',
-      'سمك',
     ],
-  ],
-  [
-    'duration',
-    [
+    nouns: ['thickness', 'epaisseur', 'grosor', 'espesor', 'dicke', 'espessura', 'سمك'],
+  },
+  {
+    kind: 'duration',
+    asks: [
       'how long',
       'how many months',
       'how many years',
@@ -148,10 +127,11 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'wie lange',
       'quanto tempo',
     ],
-  ],
-  [
-    'count',
-    [
+    nouns: [],
+  },
+  {
+    kind: 'count',
+    asks: [
       'how many',
       'how often',
       'what number',
@@ -164,7 +144,8 @@ const ASKS: ReadonlyArray<[QuantityKind, readonly string[]]> = [
       'quantas',
       'كم',
     ],
-  ],
+    nouns: [],
+  },
 ];
 
 /** Words that follow (or precede) a number to make it a quantity of each kind. */
@@ -238,6 +219,7 @@ const LEVEL_WORDS = new Set([
   'grenzwert',
   'niveis',
 ]);
+/** Words that make "what/which … <word>" ask for a lab value ("what AMH level", "quel taux d'AMH"). */
 const QUESTION_WORDS = new Set([
   'what',
   'which',
@@ -253,27 +235,131 @@ const QUESTION_WORDS = new Set([
   'cual',
   'cuales',
 ]);
+/**
+ * Question words of the six languages (folded): a quantity noun asks for the quantity only beside
+ * one. With them, the verbs of a request ("give me the dose", "prescris-moi la dose exacte",
+ * "schreib mir … mit genauer Dosierung") and the words that insist on a precise figure.
+ */
+const ANY_QUESTION_WORD = new Set([
+  ...QUESTION_WORDS,
+  'give',
+  'tell',
+  'prescribe',
+  'write',
+  'exact',
+  'exactly',
+  'donne',
+  'donnez',
+  'dis',
+  'dites',
+  'prescris',
+  'prescrivez',
+  'indiquez',
+  'exacte',
+  'precise',
+  'dame',
+  'dime',
+  'digame',
+  'receta',
+  'recetame',
+  'exacta',
+  'exacto',
+  'gib',
+  'sag',
+  'sagen',
+  'schreib',
+  'schreiben',
+  'nenne',
+  'nennen',
+  'genau',
+  'genaue',
+  'genauer',
+  'genauen',
+  'diga',
+  'diz',
+  'receite',
+  'prescreva',
+  'exata',
+  'exato',
+  'اعطني',
+  'اعطيني',
+  'قل',
+  'قولي',
+  'اكتب',
+  'الدقيقه',
+  'بالضبط',
+  'how',
+  'whats',
+  'quelles',
+  'combien',
+  'quoi',
+  'quanto',
+  'quanta',
+  'quantos',
+  'quantas',
+  'cuanto',
+  'cuanta',
+  'cuantos',
+  'cuantas',
+  'was',
+  'welchen',
+  'wie',
+  'wieviel',
+  'ما',
+  'ماذا',
+  'كم',
+  'بكم',
+  'شنو',
+  'اش',
+  'ايش',
+  'ايه',
+  'قديش',
+  'شحال',
+  'بشحال',
+]);
 
 // Each kind's phrases as one expression (word-bounded by the spaces `spaced` puts around words):
 // one scan of the question per kind instead of one per phrase.
 // Phrases are folded as the question is (Arabic ة is read as ه: "جرعة" never matched before
 // 2026-11-26, nor "تكلفة").
-const ASK_PATTERNS: ReadonlyArray<readonly [QuantityKind, RegExp]> = ASKS.map(
-  ([kind, phrases]) =>
-    [
-      kind,
-      new RegExp(` (?:${phrases.map((p) => escapeRegExp(spaced(foldText(p)).trim())).join('|')}) `, 'u'),
-    ] as const,
-);
+const phrasePattern = (phrases: readonly string[]): RegExp | null =>
+  phrases.length === 0
+    ? null
+    : new RegExp(` (?:${phrases.map((p) => escapeRegExp(spaced(foldText(p)).trim())).join('|')}) `, 'u');
+const ASK_PATTERNS: ReadonlyArray<{ kind: QuantityKind; asks: RegExp | null; nouns: RegExp | null }> =
+  ASKS.map(({ kind, asks, nouns }) => ({ kind, asks: phrasePattern(asks), nouns: phrasePattern(nouns) }));
 
-/** The kind of number the question asks for, or null for a non-quantitative question. */
-export function quantityAsked(foldedQuestion: string): QuantityKind | null {
-  const t = spaced(foldedQuestion);
-  const words = t.trim().split(' ');
-  for (const [kind, pattern] of ASK_PATTERNS) {
-    if (kind === 'level' && words.some((w) => LEVEL_WORDS.has(w)) && words.some((w) => QUESTION_WORDS.has(w)))
-      return 'level';
-    if (pattern.test(t)) return kind;
+/** Sentence ends (a full stop only before a space or the end: "2.5 mg" is one clause). */
+const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
+
+/**
+ * The kind of number the question asks for, or null for a non-quantitative question. `folded` is
+ * the question folded (foldText), punctuation kept: clauses are read one at a time.
+ */
+export function quantityAsked(folded: string): QuantityKind | null {
+  const clauses = folded
+    .split(CLAUSE_END)
+    .map(spaced)
+    .filter((c) => c.trim() !== '');
+  const asking = clauses.map((c) =>
+    c
+      .trim()
+      .split(' ')
+      .some((w) => ANY_QUESTION_WORD.has(w)),
+  );
+  for (const { kind, asks, nouns } of ASK_PATTERNS) {
+    for (let i = 0; i < clauses.length; i++) {
+      const t = clauses[i]!;
+      const words = t.trim().split(' ');
+      if (
+        kind === 'level' &&
+        words.some((w) => LEVEL_WORDS.has(w)) &&
+        words.some((w) => QUESTION_WORDS.has(w))
+      )
+        return 'level';
+      if (asks?.test(t)) return kind;
+      if (asking[i] && nouns?.test(t)) return kind;
+    }
   }
   return null;
 }
