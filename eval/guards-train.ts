@@ -35,7 +35,10 @@ interface Labelled {
 /** Hyperparameters, chosen by out-of-fold errors on the training data (see docs/answering.md). */
 export const TRAIN = { l2: 1e-6, epochs: 12, seed: 7, learningRate: 0.4 };
 /** How many real questions refused one off-topic question let through is worth (decision 0005). */
-export const SCOPE_LET_THROUGH_COST = 3;
+/** Most off-topic questions the scope guard may let through out of fold, as a share of them. */
+export const SCOPE_LET_THROUGH_RATE = 0.05;
+/** Fold splits averaged for the out-of-fold probabilities the thresholds are chosen on. */
+export const OOF_REPEATS = Number(process.env.OOF_REPEATS ?? 5);
 
 export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
   return readFileSync(path, 'utf8')
@@ -113,16 +116,22 @@ export async function trainGuards(
   // Titles are not questions; they only teach the scope classifier the bank's vocabulary.
   const scopeEx: Example[] = data.map((d, i) => ({ text: d.text, dense: dense[i]!.scope, label: d.inScope }));
 
+  // Out-of-fold probabilities, averaged over OOF_REPEATS different 5-fold splits: with one split,
+  // which examples happened to share a fold moved the cost curves enough to move the thresholds
+  // (decision 0005, addendum of 2026-11-26 morning).
   const oof = (ex: Example[], names: readonly string[], positiveWeight: number): number[] => {
     const p = new Array<number>(ex.length).fill(0);
-    for (let k = 0; k < 5; k++) {
-      const train = ex.filter((e) => foldOf(e.text, 5) !== k);
-      const m = new TextClassifier(
-        trainTextClassifier(train, { ...hyper, denseNames: [...names], positiveWeight }),
-      );
-      ex.forEach((e, i) => {
-        if (foldOf(e.text, 5) === k) p[i] = m.probability(e.text, e.dense);
-      });
+    for (let r = 0; r < OOF_REPEATS; r++) {
+      const fold = (text: string): number => foldOf(r === 0 ? text : `${r}:${text}`, 5);
+      for (let k = 0; k < 5; k++) {
+        const train = ex.filter((e) => fold(e.text) !== k);
+        const m = new TextClassifier(
+          trainTextClassifier(train, { ...hyper, denseNames: [...names], positiveWeight }),
+        );
+        ex.forEach((e, i) => {
+          if (fold(e.text) === k) p[i]! += m.probability(e.text, e.dense) / OOF_REPEATS;
+        });
+      }
     }
     return p;
   };
@@ -140,29 +149,22 @@ export async function trainGuards(
       return prec + rec === 0 ? 0 : (10 * prec * rec) / (9 * prec + rec);
     },
   );
-  // Scope: the threshold with the lowest cost out of fold, where an off-topic question let
-  // through costs three real fertility questions refused (docs/decisions/0005-scope-threshold-
-  // cost.md): one let through can be answered with fertility advice that was never asked for,
-  // while a refusal is safe and tells the couple to ask their clinician. At 2 : 1 the cost curve
-  // was flat between two minima, and a small change of the features (2026-11-25) moved the choice
-  // from 22 let through (of 521) to 33; at 3 : 1 the cautious minimum wins by a clear margin.
-  // (Balancing the classes was tried: it refused four times as many real questions out of fold
-  // to catch a few more off-topic ones.)
-  //
-  // The curve has since become flat between two minima again (decision 0005, addendum of
-  // 2026-11-26): out of fold, 27 let through / 31 refused at 0.76 costs the same as 20 / 52 at
-  // 0.85, and any change to the scope features moved the choice from one end to the other. Costs
-  // that close are the same within the noise of one question, so among the thresholds whose cost is
-  // within one off-topic question let through (SCOPE_LET_THROUGH_COST) of the minimum, the lowest
-  // is taken: the one that refuses the fewest real questions.
+  // Scope: the lowest threshold at which at most SCOPE_LET_THROUGH_RATE of the off-topic questions
+  // are let through, out of fold (decision 0005, addendum of 2026-11-26 morning). An off-topic
+  // question let through can be answered with fertility advice never asked for, a real question
+  // refused gets a safe answer; the cost rules that traded the two (2 : 1, then 3 : 1, then "lowest
+  // within one off-topic question of the minimum") sat on a cost curve flat from 0.76 to 0.91, so
+  // every change to the scope features moved the threshold across it (real questions refused out of
+  // fold 31 ↔ 70). The count let through falls steadily as the threshold rises, so a bound on it
+  // picks nearly the same threshold whatever small change is made; the bound is the rate the cost
+  // rules chose most of the time (4–5 %).
   const scopeWeight = 1;
   const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight);
-  const scopeTh = bestThreshold(
+  const scopeTh = lowestThresholdLettingThrough(
     ps,
     scopeEx.map((e) => e.label),
     questionsOnly,
-    (_tp, fp, fn) => -(SCOPE_LET_THROUGH_COST * fp + fn),
-    SCOPE_LET_THROUGH_COST,
+    SCOPE_LET_THROUGH_RATE,
   );
 
   const urgent = trainTextClassifier(urgentEx, {
@@ -204,13 +206,29 @@ export async function trainGuards(
       urgentOutOfFold: urgentTh.confusion,
       scopeOutOfFold: scopeTh.confusion,
       thresholdRule: {
-        urgent: 'max F3 out of fold',
-        scope: `lowest threshold within ${SCOPE_LET_THROUGH_COST} of the minimum of ${SCOPE_LET_THROUGH_COST} x off-topic let through + real refused, out of fold`,
+        urgent: `max F3 out of fold (mean of ${OOF_REPEATS} five-fold splits)`,
+        scope: `lowest threshold letting through at most ${SCOPE_LET_THROUGH_RATE * 100} % of off-topic questions, out of fold (mean of ${OOF_REPEATS} five-fold splits)`,
       },
     },
   };
   GuardArtifactSchema.parse(artifact);
   return artifact;
+}
+
+/**
+ * The lowest threshold at which at most `maxRate` of the negatives (label 0) among the included
+ * examples score at or above it (the share let through).
+ */
+export function lowestThresholdLettingThrough(
+  p: number[],
+  y: number[],
+  include: (i: number) => boolean,
+  maxRate: number,
+): { threshold: number; confusion: { tp: number; fp: number; fn: number; tn: number } } {
+  const idx = p.map((_, i) => i).filter(include);
+  const negatives = idx.filter((i) => y[i] === 0).length;
+  const allowed = Math.floor(maxRate * negatives);
+  return bestThreshold(p, y, include, (tp, fp) => (fp <= allowed ? 1 + tp / (idx.length + 1) : -fp), 0);
 }
 
 /**

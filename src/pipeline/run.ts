@@ -608,6 +608,9 @@ export function guardSignals(
     bankCoverageEn: understood.language === 'en' ? scope.coverage : 0,
     nonEnglish: understood.language === 'en' ? 0 : 1,
     ruleInScope: scope.inScope ? 1 : 0,
+    // Another species counts only where no concept of the terminology ties the question to a
+    // couple's care: "cleaning the cat litter during IVF" names IVF, "our cat is pregnant" names none.
+    otherSpecies: scope.counts.specificTerms > 0 ? 0 : Math.min(3, scope.counts.otherSpecies),
   };
   const lg = deps.learnedGuards;
   const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;

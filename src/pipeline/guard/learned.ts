@@ -24,6 +24,7 @@ export const SCOPE_DENSE = [
   'bankCoverageEn',
   'nonEnglish',
   'ruleInScope',
+  'otherSpecies',
 ] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;

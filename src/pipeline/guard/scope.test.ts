@@ -52,6 +52,29 @@ describe('scope guard word lists', () => {
     ).toThrow(/neutralConcepts: "no-such-concept"/);
   });
 
+  it('counts words naming another species as whole words, in every language', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const counts = (q: string) => g.check(understand(q), false, 0).counts;
+    expect(counts('Our cat is pregnant, how many weeks until the kittens arrive?').otherSpecies).toBe(2);
+    // "vaca" names an animal, "cio" (heat) is animal breeding: both count, the second decides.
+    const cow = counts('Minha vaca leiteira demora pra entrar no cio depois do parto');
+    expect([cow.otherSpecies, cow.animalBreeding]).toEqual([2, 1]);
+    expect(counts('Unsere Stute ist nach der Besamung nicht trächtig').animalBreeding).toBe(1);
+    expect(counts('كم مدة حمل القطة؟').otherSpecies).toBe(1);
+    // A compound is not split: "Kindergarten" is not a garden.
+    expect(counts('Darf ich im Kindergarten arbeiten, wenn ich schwanger bin?').otherSpecies).toBe(0);
+    expect(counts('Is fish oil worth taking while we try to conceive?').otherSpecies).toBe(0);
+  });
+
+  it('refuses by rule only words of animal breeding, and only without a term of a couple’s care', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const check = (q: string) => g.check(understand(q), false, 0.5);
+    expect(check('Ma chienne est en chaleur, quand la faire saillir ?').inScope).toBe(false);
+    // An animal named beside a couple's care: the rule says nothing against it.
+    expect(check('Is it safe to clean the cat litter box during IVF?').inScope).toBe(true);
+    expect(check('Our dog is in heat: can her hormones affect my IVF cycle?').inScope).toBe(true);
+  });
+
   it('counts a neutral concept neither for nor against scope: the rest of the question decides', () => {
     const neutral = compileScopeGuard(file({ neutralConcepts: ['air-travel'] }), () => true);
     const plain = compileScopeGuard(file({}), () => true);
@@ -61,7 +84,14 @@ describe('scope guard word lists', () => {
     expect(plain.check(flights, false, 0).inScope).toBe(true);
     const n = neutral.check(flights, false, 0);
     expect(n.inScope).toBe(false);
-    expect(n.counts).toEqual({ specificTerms: 0, strongWords: 0, weakWords: 0, generalConcepts: 0 });
+    expect(n.counts).toEqual({
+      specificTerms: 0,
+      strongWords: 0,
+      weakWords: 0,
+      generalConcepts: 0,
+      otherSpecies: 0,
+      animalBreeding: 0,
+    });
     // With a reproductive concept beside it, the question is in scope as before.
     expect(neutral.check(understand('Can I fly two days after the embryo transfer?'), false, 0).inScope).toBe(
       true,

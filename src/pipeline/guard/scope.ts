@@ -33,6 +33,15 @@ const ScopeFileSchema = z.strictObject({
   /** Reproductive words matched as whole words only (their first five letters start unrelated words). */
   exactTerms: WordLists,
   weakTerms: WordLists,
+  /**
+   * Animals, livestock, pets, plants and gardens, matched as whole words: reproductive words about
+   * another species ("our cat is pregnant", "when to inseminate the cow") are out of scope. A signal
+   * for the learned classifier, not a rule: "we have two cats — is toxoplasmosis a risk while
+   * trying?" is a couple's question.
+   */
+  otherSpeciesTerms: WordLists.optional(),
+  /** Words of animal breeding never said of people ("in heat", "trächtig"): out of scope by rule. */
+  animalBreedingTerms: WordLists.optional(),
 });
 
 export interface ScopeDecision {
@@ -44,7 +53,16 @@ export interface ScopeDecision {
   /** Share of the question's words the bank knows (IDF-weighted). */
   coverage: number;
   /** Counts behind the decision (features of the learned scope classifier). */
-  counts: { specificTerms: number; strongWords: number; weakWords: number; generalConcepts: number };
+  counts: {
+    specificTerms: number;
+    strongWords: number;
+    weakWords: number;
+    generalConcepts: number;
+    /** Words naming another species or plants, or animal breeding (both lists). */
+    otherSpecies: number;
+    /** Words of animal breeding (animalBreedingTerms). */
+    animalBreeding: number;
+  };
 }
 
 export interface ScopeGuard {
@@ -74,10 +92,17 @@ export function compileScopeGuard(
   const strong = new LooseMatcher(0);
   const weak = new LooseMatcher(0);
   const exact = new PhraseMatcher();
+  const species = new PhraseMatcher();
+  const breeding = new PhraseMatcher();
   for (const lang of LANGUAGES) {
     for (const w of file.reproductiveTerms[lang]) strong.add('strong', w);
     for (const w of file.exactTerms[lang]) exact.add('strong', w);
     for (const w of file.weakTerms[lang]) weak.add('weak', w);
+    for (const w of file.otherSpeciesTerms?.[lang] ?? []) species.add('species', w);
+    for (const w of file.animalBreedingTerms?.[lang] ?? []) {
+      species.add('species', w);
+      breeding.add('breeding', w);
+    }
   }
   const t = file.coverage;
   return {
@@ -100,6 +125,9 @@ export function compileScopeGuard(
         strongWords: strongHits.length,
         weakWords: weakHits.length,
         generalConcepts: generalHits.length,
+        // Whole words only: German compounds would find "Garten" in "Kindergarten".
+        otherSpecies: new Set(species.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
+        animalBreeding: new Set(breeding.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
       };
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
@@ -110,6 +138,10 @@ export function compileScopeGuard(
       });
       if (specific.length > 0)
         return out(true, 'names reproductive-health terms of the terminology', specific);
+      // Words of animal breeding and no term of a couple's care: "my cow is slow to come into heat
+      // after calving", "unsere Katze ist trächtig".
+      if (counts.animalBreeding > 0)
+        return out(false, 'the reproductive words are about an animal, not a couple', []);
       if (strongHits.length > 0 && coverage >= t.withStrongTerm)
         return out(true, 'uses reproductive-health words', strongHits);
       if (
