@@ -312,19 +312,25 @@ export async function trainCalibrator(
     label: labels[i]!,
   });
   const examples = usable.map(example);
-  // Out-of-fold scores (a second, independent fold split) for Platt scaling and the threshold.
+  // Out-of-fold scores (fold splits independent of the re-ranker's) for Platt scaling and the
+  // threshold, averaged over CALIBRATOR_OOF_REPEATS splits: with one split, which questions shared a
+  // fold moved the chosen threshold by ±0.03 from one retraining to the next, and with it a dozen
+  // validation answers (the same remedy as the guards', decision 0005's addendum of 2026-11-26).
   const oofScore = new Array<number>(usable.length).fill(0);
-  for (let k = 0; k < opts.folds; k++) {
-    const m = new TextClassifier(
-      trainTextClassifier(
-        examples.filter((_, i) => foldOf('calib:' + usable[i]!.q.id, opts.folds) !== k),
-        SCORER,
-      ),
-    );
-    usable.forEach((r, i) => {
-      if (foldOf('calib:' + r.q.id, opts.folds) === k)
-        oofScore[i] = m.probability(examples[i]!.text, examples[i]!.dense);
-    });
+  for (let rep = 0; rep < CALIBRATOR_OOF_REPEATS; rep++) {
+    const key = (id: string): string => (rep === 0 ? `calib:${id}` : `calib:${rep}:${id}`);
+    for (let k = 0; k < opts.folds; k++) {
+      const m = new TextClassifier(
+        trainTextClassifier(
+          examples.filter((_, i) => foldOf(key(usable[i]!.q.id), opts.folds) !== k),
+          SCORER,
+        ),
+      );
+      usable.forEach((r, i) => {
+        if (foldOf(key(r.q.id), opts.folds) === k)
+          oofScore[i]! += m.probability(examples[i]!.text, examples[i]!.dense) / CALIBRATOR_OOF_REPEATS;
+      });
+    }
   }
   // The abstention decision is chosen on the evaluation set's own fitting questions only: the
   // training-only questions teach the scorer, but their mix of answerable and unanswerable
@@ -417,6 +423,9 @@ export async function trainCalibrator(
  * things, which does not carry to other people's questions; judged on the four validation sets
  * (docs/answering.md, decision 0006).
  */
+/** Fold splits averaged for the calibrator's out-of-fold scores. */
+export const CALIBRATOR_OOF_REPEATS = Number(process.env.CALIBRATOR_OOF_REPEATS ?? 5);
+
 export const SCORER = {
   denseNames: [...FEATURE_NAMES],
   l2: 1e-4,
