@@ -23,6 +23,11 @@ describe('quantitative questions', () => {
     ['Prescris-moi la dose exacte de Gonal-f, je n’ai pas le temps.', 'dose'],
     ['Schreib mir ein Rezept für Letrozol mit genauer Dosierung.', 'dose'],
     ['أعطني جرعة الكلوميفين بالملليغرام', 'dose'],
+    // German compounds are read by their head noun.
+    ['Ab welcher Follikelgröße sollte man auslösen?', 'size'],
+    ['Ab welchem Progesteronspiegel ist ein Eisprung sicher?', 'level'],
+    ['Wie hoch ist die Erfolgsrate bei ICSI mit 40?', 'chance'],
+    ['Die Behandlungskosten waren hoch. Lohnt sich ein zweiter Versuch?', null],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 
   it('needs the right kind of number, not a year or the question’s own number', () => {

@@ -112,7 +112,7 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'wie dick',
       'qual tamanho',
     ],
-    nouns: ['thickness', 'epaisseur', 'grosor', 'espesor', 'dicke', 'espessura', 'سمك'],
+    nouns: ['thickness', 'epaisseur', 'grosor', 'espesor', 'dicke', 'grosse', 'espessura', 'سمك'],
   },
   {
     kind: 'duration',
@@ -127,7 +127,7 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'wie lange',
       'quanto tempo',
     ],
-    nouns: [],
+    nouns: ['dauer', 'duree', 'duracion', 'duracao'],
   },
   {
     kind: 'count',
@@ -232,6 +232,8 @@ const QUESTION_WORDS = new Set([
   'welcher',
   'welche',
   'welches',
+  'welchem',
+  'welchen',
   'cual',
   'cuales',
 ]);
@@ -302,7 +304,6 @@ const ANY_QUESTION_WORD = new Set([
   'cuantos',
   'cuantas',
   'was',
-  'welchen',
   'wie',
   'wieviel',
   'ما',
@@ -329,6 +330,35 @@ const phrasePattern = (phrases: readonly string[]): RegExp | null =>
 const ASK_PATTERNS: ReadonlyArray<{ kind: QuantityKind; asks: RegExp | null; nouns: RegExp | null }> =
   ASKS.map(({ kind, asks, nouns }) => ({ kind, asks: phrasePattern(asks), nouns: phrasePattern(nouns) }));
 
+/**
+ * German compounds end in their head noun: "Follikelgröße" is a size, "Schleimhautdicke" a
+ * thickness, "Tagesdosis" a dose, "Behandlungskosten" a cost, "Erfolgsrate" a rate,
+ * "Progesteronspiegel" a level, "Behandlungsdauer" a length of time. A word ending in one of these
+ * heads (with at least three letters before it) counts as the head itself.
+ */
+const GERMAN_HEADS: ReadonlyArray<readonly [string, string]> = [
+  ['grosse', 'grosse'],
+  ['dicke', 'dicke'],
+  ['dosis', 'dosis'],
+  ['dosierung', 'dosierung'],
+  ['kosten', 'kosten'],
+  ['rate', 'erfolgsrate'],
+  ['quote', 'erfolgsrate'],
+  ['spiegel', 'wert'],
+  ['wert', 'wert'],
+  ['werte', 'wert'],
+  ['dauer', 'dauer'],
+];
+function withGermanHeads(clause: string): string {
+  let extra = '';
+  for (const w of clause.trim().split(' ')) {
+    for (const [head, as] of GERMAN_HEADS) {
+      if (w.length >= head.length + 3 && w.endsWith(head)) extra += ` ${as}`;
+    }
+  }
+  return extra === '' ? clause : `${clause}${extra.trim()} `;
+}
+
 /** Sentence ends (a full stop only before a space or the end: "2.5 mg" is one clause). */
 const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
 
@@ -339,7 +369,7 @@ const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
 export function quantityAsked(folded: string): QuantityKind | null {
   const clauses = folded
     .split(CLAUSE_END)
-    .map(spaced)
+    .map((c) => withGermanHeads(spaced(c)))
     .filter((c) => c.trim() !== '');
   const asking = clauses.map((c) =>
     c
