@@ -34,9 +34,9 @@ interface Labelled {
 
 /** Hyperparameters, chosen by out-of-fold errors on the training data (see docs/answering.md). */
 export const TRAIN = { l2: 1e-6, epochs: 12, seed: 7, learningRate: 0.4 };
-/** How many real questions refused one off-topic question let through is worth (decision 0005). */
 /** Most off-topic questions the scope guard may let through out of fold, as a share of them. */
 export const SCOPE_LET_THROUGH_RATE = 0.05;
+
 /** Fold splits averaged for the out-of-fold probabilities the thresholds are chosen on. */
 export const OOF_REPEATS = Number(process.env.OOF_REPEATS ?? 5);
 
