@@ -106,6 +106,7 @@ export async function trainGuards(
     return {
       urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]),
       scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]),
+      decisive: gs.scope.decisive,
     };
   });
   const urgentEx: Example[] = data.map((d, i) => ({
@@ -159,7 +160,9 @@ export async function trainGuards(
   // picks nearly the same threshold whatever small change is made; the bound is the rate the cost
   // rules chose most of the time (4–5 %).
   const scopeWeight = 1;
-  const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight);
+  // A question naming an unambiguous reproductive concept is in scope whatever the classifier says
+  // (run.ts, guardSignals): the threshold is chosen on the decisions the engine will make.
+  const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight).map((p, i) => (dense[i]!.decisive ? 1 : p));
   const scopeTh = lowestThresholdLettingThrough(
     ps,
     scopeEx.map((e) => e.label),

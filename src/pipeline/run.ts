@@ -619,7 +619,11 @@ export function guardSignals(
   if (lg)
     urgent =
       pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
-  const inScope = lg ? pInScope! >= lg.scopeThreshold : scope.inScope;
+  // A question naming an unambiguous reproductive-health concept ("AMH", "artificial oocyte
+  // activation", "metformin … miscarriage" is not one: metformin and "aborto" have other senses) is
+  // in scope whatever the classifier's words say: it refused "so what is an AMH test actually useful
+  // for then?" on its chatty wording (scope.yaml `ambiguousConcepts`).
+  const inScope = lg ? scope.decisive || pInScope! >= lg.scopeThreshold : scope.inScope;
   return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
 }
 

@@ -50,6 +50,9 @@ describe('scope guard word lists', () => {
     expect(() =>
       compileScopeGuard(file({ neutralConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
     ).toThrow(/neutralConcepts: "no-such-concept"/);
+    expect(() =>
+      compileScopeGuard(file({ ambiguousConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
+    ).toThrow(/ambiguousConcepts: "no-such-concept"/);
   });
 
   it('counts words naming another species as whole words, in every language', () => {
@@ -73,6 +76,18 @@ describe('scope guard word lists', () => {
     // An animal named beside a couple's care: the rule says nothing against it.
     expect(check('Is it safe to clean the cat litter box during IVF?').inScope).toBe(true);
     expect(check('Our dog is in heat: can her hormones affect my IVF cycle?').inScope).toBe(true);
+  });
+
+  it('calls a question decisive when it names an unambiguous reproductive concept and no animal', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const decisive = (q: string) => g.check(understand(q), false, 0).decisive;
+    expect(decisive('so what is an AMH test actually useful for then?')).toBe(true);
+    expect(decisive('Ativação oocitária artificial: em que casos é indicada?')).toBe(true);
+    // Only concepts whose words have other senses: left to the classifier.
+    expect(decisive('How do I create a trigger in PostgreSQL?')).toBe(false);
+    expect(decisive('My father takes metformin for his diabetes, can he take it at night?')).toBe(false);
+    // An animal named: left to the classifier too.
+    expect(decisive('Is IVF in cattle worth the cost for a dairy herd?')).toBe(false);
   });
 
   it('counts a neutral concept neither for nor against scope: the rest of the question decides', () => {

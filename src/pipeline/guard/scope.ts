@@ -29,6 +29,7 @@ const ScopeFileSchema = z.strictObject({
   coverage: z.strictObject({ withStrongTerm: Share, withWeakTerm: Share, alone: Share }),
   generalConcepts: z.array(z.string()),
   neutralConcepts: z.array(z.string()).default([]),
+  ambiguousConcepts: z.array(z.string()).default([]),
   reproductiveTerms: WordLists,
   /** Reproductive words matched as whole words only (their first five letters start unrelated words). */
   exactTerms: WordLists,
@@ -52,6 +53,11 @@ export interface ScopeDecision {
   signals: string[];
   /** Share of the question's words the bank knows (IDF-weighted). */
   coverage: number;
+  /**
+   * The question names a reproductive-health concept whose words have no common other sense (not
+   * general, neutral or ambiguous), and no animal or plant: in scope whatever a classifier says.
+   */
+  decisive: boolean;
   /** Counts behind the decision (features of the learned scope classifier). */
   counts: {
     specificTerms: number;
@@ -87,8 +93,12 @@ export function compileScopeGuard(
   for (const id of file.neutralConcepts) {
     if (!isKnownTerm(id)) throw new Error(`${origin}: neutralConcepts: "${id}" is not a terminology id`);
   }
+  for (const id of file.ambiguousConcepts) {
+    if (!isKnownTerm(id)) throw new Error(`${origin}: ambiguousConcepts: "${id}" is not a terminology id`);
+  }
   const general = new Set(file.generalConcepts);
   const neutral = new Set(file.neutralConcepts);
+  const ambiguous = new Set(file.ambiguousConcepts);
   const strong = new LooseMatcher(0);
   const weak = new LooseMatcher(0);
   const exact = new PhraseMatcher();
@@ -129,11 +139,13 @@ export function compileScopeGuard(
         otherSpecies: new Set(species.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
         animalBreeding: new Set(breeding.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
       };
+      const decisive = counts.otherSpecies === 0 && specific.some((id) => !ambiguous.has(id));
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
         reason,
         signals,
         coverage: bankCoverage,
+        decisive,
         counts,
       });
       if (specific.length > 0)
