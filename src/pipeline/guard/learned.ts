@@ -25,6 +25,7 @@ export const SCOPE_DENSE = [
   'nonEnglish',
   'ruleInScope',
   'otherSpecies',
+  'knownShareForeign',
 ] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;

@@ -36,6 +36,21 @@ describe('understandQuestion: language', () => {
   });
 });
 
+describe('understandQuestion: known share of a foreign question', () => {
+  it('counts the content words the terminology or the glossary knows, and is 0 in English', () => {
+    const fertility = understand(
+      'Wie lange dauert es nach Entfernen der Kupferspirale, bis man schwanger wird?',
+    );
+    const app = understand(
+      'Meine Zyklus-App stürzt seit dem Android-Update ab, wie installiere ich sie neu?',
+    );
+    expect(fertility.language).toBe('de');
+    expect(fertility.knownShare).toBeGreaterThan(app.knownShare);
+    expect(fertility.knownShare).toBeGreaterThan(0.3);
+    expect(understand('How long until I can get pregnant after removing a copper IUD?').knownShare).toBe(0);
+  });
+});
+
 describe('understandQuestion: terms', () => {
   it('reads a foreign synonym that is an ordinary English word as English in an English question', () => {
     // German "Abort" is a miscarriage, the French "AMP" assisted reproduction, Spanish "SOP" PCOS.

@@ -48,6 +48,12 @@ export interface UnderstoodQuestion {
   comparison: { sides: [string[], string[]] } | null;
   /** Whether it asks what a term means or what counts as it, on the text as written (definition.ts). */
   asksDefinition: boolean;
+  /**
+   * In another language than English: the share of its content words (three letters or more, not a
+   * number, not a function word of the language) that the terminology or the glossary knows — what
+   * the bank's vocabulary coverage is for an English question. 0 for English.
+   */
+  knownShare: number;
 }
 
 /** Words that set two options against each other, in the six languages (folded). */
@@ -193,6 +199,15 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   for (const t of terms) for (let i = t.start; i < t.end; i++) inTerm.add(i);
   const glossed = raw.filter((w, i) => !frame.has(w) && !inTerm.has(i));
   const conceptNames = [...new Set(terms.map((t) => deps.vocabulary.label(t.id)))];
+  let content = 0;
+  let known = 0;
+  if (foreign) {
+    raw.forEach((w, i) => {
+      if (w.length < 3 || DIGITS.test(w) || functionWords?.has(w)) return;
+      content++;
+      if (inTerm.has(i) || deps.glossary?.english(w)) known++;
+    });
+  }
   return {
     text: scan.cleaned,
     language,
@@ -220,5 +235,6 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     injection: { detected: scan.detected, removedSentences: scan.removedSentences },
     comparison: findComparison(terms, tokens),
     asksDefinition: definition.asks,
+    knownShare: content > 0 ? known / content : 0,
   };
 }
