@@ -23,6 +23,8 @@ describe('quantitative questions', () => {
     ['Prescris-moi la dose exacte de Gonal-f, je n’ai pas le temps.', 'dose'],
     ['Schreib mir ein Rezept für Letrozol mit genauer Dosierung.', 'dose'],
     ['أعطني جرعة الكلوميفين بالملليغرام', 'dose'],
+    ['ما هي الجرعة المناسبة من الليتروزول لتكيس المبايض؟', 'dose'],
+    ['ما هو رقم البروجسترون في اليوم ٢١ الذي يؤكد التبويض؟', 'level'],
     // German compounds are read by their head noun.
     ['Ab welcher Follikelgröße sollte man auslösen?', 'size'],
     ['Ab welchem Progesteronspiegel ist ein Eisprung sicher?', 'level'],

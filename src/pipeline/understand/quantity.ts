@@ -35,7 +35,8 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'qual a dose',
       'كم ملغ',
     ],
-    nouns: ['dose', 'dosage', 'posologie', 'dosis', 'dosierung', 'جرعة'],
+    // Arabic nouns with and without the article: the phrase match is word for word.
+    nouns: ['dose', 'dosage', 'posologie', 'dosis', 'dosierung', 'جرعة', 'الجرعة', 'جرعات', 'الجرعات'],
   },
   {
     kind: 'cost',
@@ -48,7 +49,21 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'quanto custa',
       'بشحال',
     ],
-    nouns: ['cost', 'costs', 'price', 'prix', 'precio', 'kosten', 'kostet', 'preco', 'تكلفة', 'تكلف', 'سعر'],
+    nouns: [
+      'cost',
+      'costs',
+      'price',
+      'prix',
+      'precio',
+      'kosten',
+      'kostet',
+      'preco',
+      'تكلفة',
+      'التكلفة',
+      'تكلف',
+      'سعر',
+      'السعر',
+    ],
   },
   {
     kind: 'chance',
@@ -76,6 +91,8 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'tasa de embarazo',
       'taxa de gravidez',
       'نسبة',
+      'النسبة',
+      'نسبة النجاح',
     ],
   },
   {
@@ -97,7 +114,7 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'qual nivel',
       'qual valor',
     ],
-    nouns: ['cut off', 'cutoff', 'threshold', 'normal range', 'valor', 'grenzwert'],
+    nouns: ['cut off', 'cutoff', 'threshold', 'normal range', 'valor', 'grenzwert', 'رقم', 'الرقم'],
   },
   {
     kind: 'size',
