@@ -10,9 +10,6 @@
  * console.log(answer.status, answer.answer);
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { openAiCompatibleModel } from './adapters/llm/openai-compatible.js';
 import { parseEngineConfig, type EngineConfig, type EngineConfigInput } from './config/index.js';
 import type { Answer } from './domain/answer.js';
@@ -27,7 +24,6 @@ import {
   type ReloadResult,
   type BankSource,
 } from './kb/bank.js';
-import { CLINICAL_DIR } from './paths.js';
 import type { ChatModel } from './ports/llm.js';
 import { loadCalibrator, type Calibrator } from './pipeline/calibrate/calibrator.js';
 import { getScopeGuard } from './pipeline/guard/scope.js';
@@ -134,13 +130,6 @@ export interface EngineAdapters {
   learnedGuards?: LearnedGuards | null;
 }
 
-function scopeGeneralConcepts(): Set<string> {
-  const data = parse(readFileSync(join(CLINICAL_DIR, 'guards', 'scope.yaml'), 'utf8')) as {
-    generalConcepts?: string[];
-  };
-  return new Set(data.generalConcepts ?? []);
-}
-
 /** How many couples' profile facts an engine keeps (see factsFor in createEngine). */
 const FACTS_CACHE_SIZE = 256;
 
@@ -172,7 +161,6 @@ export async function createEngine(
     glossary: getGlossary(),
     urgent: getUrgentGuard(),
     scope: getScopeGuard((id) => vocabulary.has(id)),
-    generalConcepts: scopeGeneralConcepts(),
     llm,
     relevance:
       adapters.relevance === undefined

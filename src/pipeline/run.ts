@@ -57,8 +57,6 @@ export interface PipelineDeps {
   negation: Negation;
   urgent: UrgentGuard;
   scope: ScopeGuard;
-  /** Concepts that are not reproductive on their own (scope.yaml); they count less as evidence of coverage. */
-  generalConcepts: ReadonlySet<string>;
   llm: ChatModel | null;
   /** Word-level query translation for questions in other languages (clinical/terminology/glossary.yaml). */
   glossary: Glossary;
