@@ -442,7 +442,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     rarest,
     years: questionNumbers.filter((v) => /^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100),
     // On the question as written, punctuation kept: a quantity noun asks only in a questioning clause.
-    quantity: quantityAsked(foldText(understood.text)),
+    quantity: quantityAsked(foldText(understood.text), understood.language),
     // On the question as written: spelling correction turns "considera" into "consider".
     asksDefinition: understood.asksDefinition,
     bodies: bodiesNamed(understood.text),

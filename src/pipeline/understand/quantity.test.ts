@@ -25,12 +25,19 @@ describe('quantitative questions', () => {
     ['أعطني جرعة الكلوميفين بالملليغرام', 'dose'],
     ['ما هي الجرعة المناسبة من الليتروزول لتكيس المبايض؟', 'dose'],
     ['ما هو رقم البروجسترون في اليوم ٢١ الذي يؤكد التبويض؟', 'level'],
-    // German compounds are read by their head noun.
-    ['Ab welcher Follikelgröße sollte man auslösen?', 'size'],
-    ['Ab welchem Progesteronspiegel ist ein Eisprung sicher?', 'level'],
-    ['Wie hoch ist die Erfolgsrate bei ICSI mit 40?', 'chance'],
-    ['Die Behandlungskosten waren hoch. Lohnt sich ein zweiter Versuch?', null],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
+
+  it.each([
+    ['Ab welcher Follikelgröße sollte man auslösen?', 'de', 'size'],
+    ['Ab welchem Progesteronspiegel ist ein Eisprung sicher?', 'de', 'level'],
+    ['Wie hoch ist die Erfolgsrate bei ICSI mit 40?', 'de', 'chance'],
+    ['Die Behandlungskosten waren hoch. Lohnt sich ein zweiter Versuch?', 'de', null],
+    // The head rule is German: "accurate" and "desperate" are not rates.
+    ['How accurate are ovulation strips?', 'en', null],
+    ['How desperate should we be to try IVF?', 'en', null],
+  ] as const)('a German compound by its head noun: %s (%s) → %s', (q, lang, kind) =>
+    expect(quantityAsked(foldText(q), lang)).toBe(kind),
+  );
 
   it('needs the right kind of number, not a year or the question’s own number', () => {
     const none = new Set<string>();

@@ -351,7 +351,8 @@ const ASK_PATTERNS: ReadonlyArray<{ kind: QuantityKind; asks: RegExp | null; nou
  * German compounds end in their head noun: "Follikelgröße" is a size, "Schleimhautdicke" a
  * thickness, "Tagesdosis" a dose, "Behandlungskosten" a cost, "Erfolgsrate" a rate,
  * "Progesteronspiegel" a level, "Behandlungsdauer" a length of time. A word ending in one of these
- * heads (with at least three letters before it) counts as the head itself.
+ * heads (with at least three letters before it) counts as the head itself — in a German question
+ * only: "accurate" and "desperate" end in "rate" too.
  */
 const GERMAN_HEADS: ReadonlyArray<readonly [string, string]> = [
   ['grosse', 'grosse'],
@@ -381,12 +382,13 @@ const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
 
 /**
  * The kind of number the question asks for, or null for a non-quantitative question. `folded` is
- * the question folded (foldText), punctuation kept: clauses are read one at a time.
+ * the question folded (foldText), punctuation kept: clauses are read one at a time. `language` is
+ * the question's (German compounds are read by their head noun in German only).
  */
-export function quantityAsked(folded: string): QuantityKind | null {
+export function quantityAsked(folded: string, language?: string): QuantityKind | null {
   const clauses = folded
     .split(CLAUSE_END)
-    .map((c) => withGermanHeads(spaced(c)))
+    .map((c) => (language === 'de' ? withGermanHeads(spaced(c)) : spaced(c)))
     .filter((c) => c.trim() !== '');
   const asking = clauses.map((c) =>
     c
