@@ -236,7 +236,7 @@ const LEVEL_WORDS = new Set([
   'grenzwert',
   'niveis',
 ]);
-/** Words that make "what/which … <word>" ask for a lab value ("what AMH level", "quel taux d'AMH"). */
+/** The "what/which" words that, with a LEVEL_WORDS word in the same clause, ask for a lab value. */
 const QUESTION_WORDS = new Set([
   'what',
   'which',
@@ -390,16 +390,13 @@ export function quantityAsked(folded: string, language?: string): QuantityKind |
     .split(CLAUSE_END)
     .map((c) => (language === 'de' ? withGermanHeads(spaced(c)) : spaced(c)))
     .filter((c) => c.trim() !== '');
-  const asking = clauses.map((c) =>
-    c
-      .trim()
-      .split(' ')
-      .some((w) => ANY_QUESTION_WORD.has(w)),
-  );
+  // Each clause's words, and whether it has a question word, worked out once for every kind.
+  const clauseWords = clauses.map((c) => c.trim().split(' '));
+  const asking = clauseWords.map((words) => words.some((w) => ANY_QUESTION_WORD.has(w)));
   for (const { kind, asks, nouns } of ASK_PATTERNS) {
     for (let i = 0; i < clauses.length; i++) {
       const t = clauses[i]!;
-      const words = t.trim().split(' ');
+      const words = clauseWords[i]!;
       if (
         kind === 'level' &&
         words.some((w) => LEVEL_WORDS.has(w)) &&
