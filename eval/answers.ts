@@ -481,6 +481,8 @@ export async function evaluateAnswers(
 ): Promise<AnswerEvalReport> {
   const rows: AnswerEvalRow[] = [];
   const pRows: Array<{ p: number; answerRight: boolean }> = [];
+  // The calibrator that scored the answers (null when none did: every question refused or urgent).
+  let calibratorVersion: string | null = null;
   for (const q of set.questions) {
     if (q.split !== split) continue;
     const { answer, trace } = await engine.askWithTrace(q.question, { profile: set.intake(q) });
@@ -501,6 +503,7 @@ export async function evaluateAnswers(
       right: statusRight && citationRight,
       cited,
     });
+    calibratorVersion ??= trace.calibratorVersion;
     if (trace.probability !== null) {
       pRows.push({
         p: trace.probability,
@@ -534,7 +537,7 @@ export async function evaluateAnswers(
     split,
     questions: rows.length,
     knowledgeVersion: kb.version,
-    calibratorVersion: null,
+    calibratorVersion,
     byCategory,
     targets: {
       outOfScopeAndUrgent: rate(guarded, (r) => r.status === r.expected),

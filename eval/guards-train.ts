@@ -170,6 +170,20 @@ export async function trainGuards(
     SCOPE_LET_THROUGH_RATE,
   );
 
+  // The engine does not send to urgent care a question the urgent classifier flags when no phrase of
+  // any warning-sign rule is in it and the scope guard finds it off-topic (run.ts, guardSignals):
+  // out of fold, how many warning-sign questions that would refuse (must be 0) and how many false
+  // alarms it turns into refusals.
+  const partialAt = URGENT_DENSE.indexOf('partialGroups');
+  const ruleAt = URGENT_DENSE.indexOf('ruleUrgent');
+  const offTopicWithoutPhrase = { urgent: 0, notUrgent: 0 };
+  urgentEx.forEach((e, i) => {
+    if (!questionsOnly(i) || pu[i]! < urgentTh.threshold || e.dense[ruleAt] === 1) return;
+    if (e.dense[partialAt] !== 0 || ps[i]! >= scopeTh.threshold) return;
+    if (e.label === 1) offTopicWithoutPhrase.urgent++;
+    else offTopicWithoutPhrase.notUrgent++;
+  });
+
   const urgent = trainTextClassifier(urgentEx, {
     ...hyper,
     denseNames: [...URGENT_DENSE],
@@ -208,6 +222,7 @@ export async function trainGuards(
     fit: {
       urgentOutOfFold: urgentTh.confusion,
       scopeOutOfFold: scopeTh.confusion,
+      urgentFlagsRefusedOffTopic: offTopicWithoutPhrase,
       thresholdRule: {
         urgent: `max F3 out of fold (mean of ${OOF_REPEATS} five-fold splits)`,
         scope: `lowest threshold letting through at most ${SCOPE_LET_THROUGH_RATE * 100} % of off-topic questions, out of fold (mean of ${OOF_REPEATS} five-fold splits)`,

@@ -7,6 +7,7 @@ import { loadBank } from '../kb/load.js';
 import { generateBankEntries } from '../kb/testing/generate-bank.js';
 import { KNOWLEDGE_DIR, PROJECT_ROOT } from '../paths.js';
 import { getVocabulary } from '../terminology/index.js';
+import type { LearnedGuards } from './guard/learned.js';
 import { GENERAL_CONCEPT } from './guard/urgent.js';
 import { evaluateApplicability } from './rerank/applicability.js';
 import { strengthRank } from './rerank/index.js';
@@ -165,5 +166,35 @@ describe('warning signs the question denies', () => {
     expect(denied.trace.candidates.filter((c) => warningSignIds.has(c.key))).toEqual([]);
     const asked = await engine.askWithTrace('Is a fever after egg collection a reason to call the clinic?');
     expect(asked.trace.candidates.some((c) => warningSignIds.has(c.key))).toBe(true);
+  });
+});
+
+describe('an urgent flag that no warning-sign phrase explains', () => {
+  // The learned classifiers, with the urgent one flagging every question: what the engine decides
+  // from the flag is what is tested (the trained model's own scores move with every retraining).
+  const flaggingEverything = (inScope: number): LearnedGuards => ({
+    version: 'test-flags-everything',
+    urgentThreshold: 0.5,
+    scopeThreshold: 0.5,
+    pUrgent: () => 0.9,
+    pInScope: () => inScope,
+  });
+
+  it('refuses an off-topic question as out of scope instead of sending it to urgent care', async () => {
+    const engine = await createEngine({}, { learnedGuards: flaggingEverything(0.1) });
+    const a = await engine.ask('I sprained my ankle at football and it is swollen: ice or heat?');
+    expect(a.status).toBe('out-of-scope');
+  });
+
+  it('keeps it urgent when the scope guard finds it on topic', async () => {
+    const engine = await createEngine({}, { learnedGuards: flaggingEverything(0.9) });
+    const a = await engine.ask('I sprained my ankle at football and it is swollen: ice or heat?');
+    expect(a.status).toBe('urgent');
+  });
+
+  it('keeps it urgent when one phrase of a warning-sign rule is in it, even off-topic', async () => {
+    const engine = await createEngine({}, { learnedGuards: flaggingEverything(0.1) });
+    const a = await engine.ask('I have a fever and chills, what should I do?');
+    expect(a.status).toBe('urgent');
   });
 });

@@ -616,15 +616,20 @@ export function guardSignals(
   const lg = deps.learnedGuards;
   const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;
   const pInScope = lg ? lg.pInScope(question, scopeDense) : null;
-  let urgent = rule;
-  if (lg)
-    urgent =
-      pUrgent! >= lg.urgentThreshold ? (rule ?? deps.urgent.closest(question, understood.language)) : null;
   // A question naming an unambiguous reproductive-health concept ("AMH", "artificial oocyte
   // activation", "metformin … miscarriage" is not one: metformin and "aborto" have other senses) is
   // in scope whatever the classifier's words say: it refused "so what is an AMH test actually useful
   // for then?" on its chatty wording (scope.yaml `ambiguousConcepts`).
   const inScope = lg ? scope.decisive || pInScope! >= lg.scopeThreshold : scope.inScope;
+  let urgent = rule;
+  if (lg && pUrgent! >= lg.urgentThreshold && !rule) {
+    // The classifier flags a warning sign that no rule names. When not one phrase of any rule is in
+    // the question either (a "general" finding) and the scope guard finds it off-topic, the words it
+    // reacted to are not a fertility warning sign ("sprained my ankle, it is swollen — ice or heat?"):
+    // the question is refused as out of scope instead. Any phrase of a rule keeps it urgent.
+    const closest = deps.urgent.closest(question, understood.language);
+    urgent = closest.matched.length === 0 && !inScope ? null : closest;
+  } else if (lg && pUrgent! < lg.urgentThreshold) urgent = null;
   return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
 }
 

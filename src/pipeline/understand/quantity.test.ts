@@ -25,6 +25,17 @@ describe('quantitative questions', () => {
     ['أعطني جرعة الكلوميفين بالملليغرام', 'dose'],
     ['ما هي الجرعة المناسبة من الليتروزول لتكيس المبايض؟', 'dose'],
     ['ما هو رقم البروجسترون في اليوم ٢١ الذي يؤكد التبويض؟', 'level'],
+    // A rate, the odds, a threshold "considered high", lengths of time in months or days.
+    ["What's the miscarriage rate after a frozen transfer at 39?", 'chance'],
+    ['What are the odds of a second pregnancy on our own?', 'chance'],
+    ['Does a high BMI lower the live birth rate?', null],
+    ['My prolactin came back at 31, what is considered high?', 'level'],
+    ['¿Cuántos meses hay que esperar después de la cirugía?', 'duration'],
+    ['Au bout de combien de semaines peut-on refaire un transfert ?', 'duration'],
+    ['Nach wie vielen Wochen darf man wieder Sport machen?', 'duration'],
+    ['Wie viel Folsäure brauche ich?', 'count'],
+    ['Vitamin D für die Frau – wieviel mg am Tag?', 'dose'],
+    ['Wieviel zahlt die Kasse für die zweite Insemination?', 'cost'],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 
   it.each([
