@@ -107,6 +107,7 @@ export async function trainGuards(
       urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]),
       scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]),
       decisive: gs.scope.decisive,
+      aboutAnimal: gs.scope.aboutAnimal,
     };
   });
   const urgentEx: Example[] = data.map((d, i) => ({
@@ -162,13 +163,31 @@ export async function trainGuards(
   const scopeWeight = 1;
   // A question naming an unambiguous reproductive concept is in scope whatever the classifier says
   // (run.ts, guardSignals): the threshold is chosen on the decisions the engine will make.
-  const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight).map((p, i) => (dense[i]!.decisive ? 1 : p));
+  const ps = oof(scopeEx, SCOPE_DENSE, scopeWeight).map((p, i) =>
+    dense[i]!.aboutAnimal ? 0 : dense[i]!.decisive ? 1 : p,
+  );
   const scopeTh = lowestThresholdLettingThrough(
     ps,
     scopeEx.map((e) => e.label),
     questionsOnly,
     SCOPE_LET_THROUGH_RATE,
   );
+  // For whoever tunes the guards: `DUMP_OOF=1 fertility train guards` lists on stderr the training
+  // questions each guard gets wrong out of fold at the chosen thresholds (docs/answering.md).
+  if (process.env.DUMP_OOF) {
+    data.forEach((d, i) => {
+      if (!questionsOnly(i)) return;
+      const inS = ps[i]! >= scopeTh.threshold;
+      if (inS !== (d.inScope === 1))
+        console.error(
+          `SCOPE ${d.inScope ? 'REFUSED' : 'LETTHRU'}\t${ps[i]!.toFixed(3)}\t${d.source}\t${d.text.slice(0, 160)}`,
+        );
+      if (pu[i]! >= urgentTh.threshold !== (d.urgent === 1))
+        console.error(
+          `URGENT ${d.urgent ? 'MISSED' : 'FALSE'}\t${pu[i]!.toFixed(3)}\t${d.source}\t${d.text.slice(0, 160)}`,
+        );
+    });
+  }
 
   // The engine does not send to urgent care a question the urgent classifier flags when no phrase of
   // any warning-sign rule is in it and the scope guard finds it off-topic (run.ts, guardSignals):

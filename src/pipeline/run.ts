@@ -612,6 +612,8 @@ export function guardSignals(
     // The bank's coverage says nothing of a question in another language; how much of it the
     // terminology and glossary know says the same thing there.
     knownShareForeign: understood.language === 'en' ? 0 : understood.knownShare,
+    // Someone other than the couple (a parent, a child, a boss), with no concept of a couple's care.
+    otherPerson: Math.min(3, scope.counts.otherPerson),
   };
   const lg = deps.learnedGuards;
   const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;
@@ -620,7 +622,10 @@ export function guardSignals(
   // activation", "metformin … miscarriage" is not one: metformin and "aborto" have other senses) is
   // in scope whatever the classifier's words say: it refused "so what is an AMH test actually useful
   // for then?" on its chatty wording (scope.yaml `ambiguousConcepts`).
-  const inScope = lg ? scope.decisive || pInScope! >= lg.scopeThreshold : scope.inScope;
+  // Animal breeding is out of scope whatever the classifier says (scope.ts, `aboutAnimal`).
+  const inScope = lg
+    ? !scope.aboutAnimal && (scope.decisive || pInScope! >= lg.scopeThreshold)
+    : scope.inScope;
   let urgent = rule;
   if (lg && pUrgent! >= lg.urgentThreshold && !rule) {
     // The classifier flags a warning sign that no rule names. When not one phrase of any rule is in

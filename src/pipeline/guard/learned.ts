@@ -26,6 +26,7 @@ export const SCOPE_DENSE = [
   'ruleInScope',
   'otherSpecies',
   'knownShareForeign',
+  'otherPerson',
 ] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;

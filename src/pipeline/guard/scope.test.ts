@@ -69,13 +69,37 @@ describe('scope guard word lists', () => {
     expect(counts('Is fish oil worth taking while we try to conceive?').otherSpecies).toBe(0);
   });
 
-  it('refuses by rule only words of animal breeding, and only without a term of a couple’s care', () => {
+  it('refuses by rule words of animal breeding beside an animal, or without a term of a couple’s care', () => {
     const g = getScopeGuard((id) => vocabulary.has(id));
     const check = (q: string) => g.check(understand(q), false, 0.5);
+    expect(check('Ma chienne est en chaleur, quand la faire saillir ?').aboutAnimal).toBe(true);
     expect(check('Ma chienne est en chaleur, quand la faire saillir ?').inScope).toBe(false);
-    // An animal named beside a couple's care: the rule says nothing against it.
+    // Insemination is a concept of a couple's care too, but a cow in heat is not a couple.
+    const cows = check(
+      '¿Cuántas horas después del celo hay que hacer la inseminación artificial a las vacas?',
+    );
+    expect([cows.aboutAnimal, cows.inScope]).toEqual([true, false]);
+    // An animal named beside a couple's care, without a word of breeding: the rule says nothing.
     expect(check('Is it safe to clean the cat litter box during IVF?').inScope).toBe(true);
-    expect(check('Our dog is in heat: can her hormones affect my IVF cycle?').inScope).toBe(true);
+    expect(check('Is it safe to clean the cat litter box during IVF?').aboutAnimal).toBe(false);
+    // A breeding word that is also said of people ("mating") with a concept and no animal: not decided.
+    expect(check('Does the timing of mating around ovulation matter for IUI?').aboutAnimal).toBe(false);
+  });
+
+  it('counts people other than the couple only when no concept of a couple’s care is named', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const counts = (q: string) => g.check(understand(q), false, 0).counts;
+    expect(counts('Mi padre de 70 años olvida las cosas, ¿cuándo consultar?').otherPerson).toBe(1);
+    expect(
+      counts('My toddler has an earache since this morning, can I give him ibuprofen?').otherPerson,
+    ).toBe(1);
+    // Metformin has other senses (a father's diabetes): still counted.
+    expect(
+      counts('Mon père diabétique prend de la metformine, peut-il la prendre le soir ?').otherPerson,
+    ).toBe(1);
+    // A concept of the couple's care: the family member is family history, not counted.
+    expect(counts('My grandmother had early menopause, does that affect my AMH?').otherPerson).toBe(0);
+    expect(counts('Does smoking lower sperm count?').otherPerson).toBe(0);
   });
 
   it('calls a question decisive when it names an unambiguous reproductive concept and no animal', () => {
@@ -106,6 +130,7 @@ describe('scope guard word lists', () => {
       generalConcepts: 0,
       otherSpecies: 0,
       animalBreeding: 0,
+      otherPerson: 0,
     });
     // With a reproductive concept beside it, the question is in scope as before.
     expect(neutral.check(understand('Can I fly two days after the embryo transfer?'), false, 0).inScope).toBe(

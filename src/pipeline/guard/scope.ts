@@ -43,6 +43,11 @@ const ScopeFileSchema = z.strictObject({
   otherSpeciesTerms: WordLists.optional(),
   /** Words of animal breeding never said of people ("in heat", "trächtig"): out of scope by rule. */
   animalBreedingTerms: WordLists.optional(),
+  /**
+   * People other than the couple (a parent, a child, a boss), matched as whole words: a signal for
+   * the learned classifier that the question may be about someone else's health.
+   */
+  otherPersonTerms: WordLists.optional(),
 });
 
 export interface ScopeDecision {
@@ -58,6 +63,11 @@ export interface ScopeDecision {
    * general, neutral or ambiguous), and no animal or plant: in scope whatever a classifier says.
    */
   decisive: boolean;
+  /**
+   * Words of animal breeding with an animal, or with no concept of a couple's care: out of scope
+   * whatever a classifier says (never true with `decisive`, which needs no animal word).
+   */
+  aboutAnimal: boolean;
   /** Counts behind the decision (features of the learned scope classifier). */
   counts: {
     specificTerms: number;
@@ -68,6 +78,8 @@ export interface ScopeDecision {
     otherSpecies: number;
     /** Words of animal breeding (animalBreedingTerms). */
     animalBreeding: number;
+    /** People other than the couple (otherPersonTerms); 0 when an unambiguous care concept is named. */
+    otherPerson: number;
   };
 }
 
@@ -104,7 +116,9 @@ export function compileScopeGuard(
   const exact = new PhraseMatcher();
   const species = new PhraseMatcher();
   const breeding = new PhraseMatcher();
+  const person = new PhraseMatcher();
   for (const lang of LANGUAGES) {
+    for (const w of file.otherPersonTerms?.[lang] ?? []) person.add('person', w);
     for (const w of file.reproductiveTerms[lang]) strong.add('strong', w);
     for (const w of file.exactTerms[lang]) exact.add('strong', w);
     for (const w of file.weakTerms[lang]) weak.add('weak', w);
@@ -138,22 +152,32 @@ export function compileScopeGuard(
         // Whole words only: German compounds would find "Garten" in "Kindergarten".
         otherSpecies: new Set(species.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
         animalBreeding: new Set(breeding.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
+        otherPerson: 0,
       };
-      const decisive = counts.otherSpecies === 0 && specific.some((id) => !ambiguous.has(id));
+      const namesCareConcept = specific.some((id) => !ambiguous.has(id));
+      // "My father's metformin dose" names only an ambiguous concept; "my mother had early menopause" a care one.
+      if (!namesCareConcept)
+        counts.otherPerson = new Set(person.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size;
+      const decisive = counts.otherSpecies === 0 && namesCareConcept;
+      // An animal named beside a word of animal breeding is about the animal, whatever reproductive
+      // concept the question also names ("¿cuántas horas después del celo inseminar a las vacas?"
+      // names insemination); the breeding words count among the species words, so another is needed.
+      // Breeding words alone ("unsere Katze ist trächtig" has its animal; "in heat" may not) decide
+      // when no concept is named.
+      const aboutAnimal =
+        counts.animalBreeding > 0 && (counts.otherSpecies > counts.animalBreeding || specific.length === 0);
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
         reason,
         signals,
         coverage: bankCoverage,
         decisive,
+        aboutAnimal,
         counts,
       });
+      if (aboutAnimal) return out(false, 'the reproductive words are about an animal, not a couple', []);
       if (specific.length > 0)
         return out(true, 'names reproductive-health terms of the terminology', specific);
-      // Words of animal breeding and no term of a couple's care: "my cow is slow to come into heat
-      // after calving", "unsere Katze ist trächtig".
-      if (counts.animalBreeding > 0)
-        return out(false, 'the reproductive words are about an animal, not a couple', []);
       if (strongHits.length > 0 && coverage >= t.withStrongTerm)
         return out(true, 'uses reproductive-health words', strongHits);
       if (
