@@ -451,6 +451,20 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     novelWords,
     nonWord,
     concepts,
+    // Entries tagged with the concept or naming it, or a narrower one ("infertility" is named in
+    // few entries, its kinds in many).
+    conceptIdf: (c) =>
+      Math.log(
+        1 +
+          serving.index.docs.size /
+            (1 +
+              deps.vocabulary
+                .descendants(c)
+                .reduce(
+                  (n, d) => n + serving.index.conceptMentionCount(d),
+                  serving.index.conceptMentionCount(c),
+                )),
+      ),
     covers: (ec, qcpt) => relatedConcepts(qcpt).has(ec),
     termsOfText: (text) => serving.index.terms(text),
     numbersOf: (key) => serving.index.numbersOf(key),

@@ -42,6 +42,11 @@ export interface QuestionContext {
   novelWords: number;
   nonWord: boolean;
   concepts: readonly string[];
+  /**
+   * How specific each concept is in the bank (IDF over the entries tagged with it): "smoking" tags
+   * a handful of entries, "live birth" dozens.
+   */
+  conceptIdf: (concept: string) => number;
   covers: (evidenceConcept: string, questionConcept: string) => boolean;
   termsOfText: (text: string) => string[];
   /** A document's numbers and stemmed sentences (precomputed per document by the index). */
@@ -63,6 +68,7 @@ export const PAIR_FEATURES = [
   'conceptRankInv',
   'fusedNorm',
   'conceptMatch',
+  'conceptMatchSpecific',
   'focusCoverage',
   'textCoverage',
   'rarestInText',
@@ -132,7 +138,17 @@ export function pairFeatures(
   norms: { maxLexical: number; maxFused: number },
   terms: { text: ReadonlySet<string>; focus: ReadonlySet<string> },
 ): Record<PairFeatureName, number> {
-  const covered = q.concepts.filter((qc) => e.concepts.some((ec) => q.covers(ec, qc))).length;
+  let covered = 0;
+  let coveredIdf = 0;
+  let allIdf = 0;
+  for (const qc of q.concepts) {
+    const w = q.conceptIdf(qc);
+    allIdf += w;
+    if (e.concepts.some((ec) => q.covers(ec, qc))) {
+      covered++;
+      coveredIdf += w;
+    }
+  }
   const byNamedBody = q.bodies.size > 0 && [...bodiesOfSource(e.source.body)].some((b) => q.bodies.has(b));
   const evidenceNumbers = q.numbersOf(e.key);
   return {
@@ -141,6 +157,9 @@ export function pairFeatures(
     conceptRankInv: c.conceptRank ? 1 / c.conceptRank : 0,
     fusedNorm: norms.maxFused > 0 ? c.fused / norms.maxFused : 0,
     conceptMatch: q.concepts.length ? covered / q.concepts.length : 0,
+    // The same, each concept weighted by how specific it is: an entry on the question's topic
+    // ("smoking") is not outranked by one on its generic outcome ("live birth").
+    conceptMatchSpecific: allIdf > 0 ? coveredIdf / allIdf : 0,
     focusCoverage: coverage(q, (t) => terms.focus.has(t)),
     textCoverage: coverage(q, (t) => terms.text.has(t)),
     rarestInText: q.rarest !== null && terms.text.has(q.rarest) ? 1 : 0,
