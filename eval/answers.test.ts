@@ -56,7 +56,7 @@ describe('chooseThreshold (the abstention threshold)', () => {
   // A deterministic jitter of every score, as retraining gives.
   const jitter = (seed: number) => (i: number) => 0.02 * Math.sin(seed * 12.9898 + i * 78.233);
 
-  it('takes the lowest threshold that meets both targets when one does', () => {
+  it('takes the cheapest threshold among those meeting both targets when some do, not the lowest', () => {
     const separable = [
       { p: 0.9, shouldAnswer: true },
       { p: 0.8, shouldAnswer: true },
@@ -65,7 +65,16 @@ describe('chooseThreshold (the abstention threshold)', () => {
     const r = chooseThreshold(separable, { answered: 1, abstained: 1 });
     expect(r.threshold).toBeGreaterThan(0.2);
     expect(r.threshold).toBeLessThanOrEqual(0.8);
-    expect(r.rule).toMatch(/meeting both targets/);
+    expect(r.rule).toMatch(/among the thresholds meeting both targets/);
+    // Targets met from 0.2+ to 0.8: the smoothed cost is lowest between the two groups, away from
+    // the interval's lower edge (one should-abstain question's score).
+    expect(r.threshold).toBeGreaterThan(0.3);
+    // Reachable targets on the overlapping rows: the choice stays within the interval meeting them.
+    const loose = { answered: 0.5, abstained: 0.5 };
+    const o = chooseThreshold(rows(() => 0), loose);
+    expect(o.answeredRate).toBeGreaterThanOrEqual(0.5);
+    expect(o.abstainedRate).toBeGreaterThanOrEqual(0.5);
+    expect(o.rule).toMatch(/among the thresholds meeting both targets/);
   });
 
   it('otherwise minimises the cost, and moves less with jittered scores when counted softly', () => {

@@ -102,13 +102,12 @@ export async function prepareRows(
 }
 
 /**
- * Choose the abstention threshold on the fitting rows. When one threshold meets both targets
- * (answer ≥ targets.answered of the answerable, abstain on ≥ targets.abstained of the rest), the
- * lowest such threshold is taken. When none does — the usual case with lexical evidence alone — the
- * threshold minimises  wrongAnswerCost × (share of should-abstain questions answered)
- *                     + (share of answerable questions refused):
+ * Choose the abstention threshold on the fitting rows. The threshold minimises
+ *   wrongAnswerCost × (share of should-abstain questions answered) + (share of answerable questions refused):
  * answering a question the bank does not support (borrowing a neighbouring entry) is the failure
- * the product exists to prevent, so it costs more than a needless "not enough evidence".
+ * the product exists to prevent, so it costs more than a needless "not enough evidence". When
+ * thresholds meet both targets (answer ≥ targets.answered of the answerable, abstain on ≥
+ * targets.abstained of the rest), the minimum is taken among them; otherwise over every threshold.
  *
  * The shares are counted softly (docs/decisions/0007-smoothed-abstention-threshold.md): a question
  * whose probability is near the threshold counts partly on each side, by a logistic kernel of
@@ -129,11 +128,14 @@ export function chooseThreshold(
     answeredRate: answerable.length ? answerable.filter((r) => r.p >= t).length / answerable.length : 1,
     abstainedRate: unanswerable.length ? unanswerable.filter((r) => r.p < t).length / unanswerable.length : 1,
   });
-  for (const t of candidates) {
+  // The thresholds meeting both targets form an interval (the answered share falls and the abstained
+  // share rises with the threshold): its ends.
+  const feasible = candidates.filter((t) => {
     const r = at(t);
-    if (r.answeredRate >= targets.answered && r.abstainedRate >= targets.abstained)
-      return { threshold: t, ...r, rule: 'lowest threshold meeting both targets' };
-  }
+    return r.answeredRate >= targets.answered && r.abstainedRate >= targets.abstained;
+  });
+  const lo = feasible[0];
+  const hi = feasible.at(-1);
   let best = { threshold: 0.5, answeredRate: 0, abstainedRate: 0, cost: Infinity };
   const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
   // The share of `rs` on the answering side of t, each row counted by how far above t it is.
@@ -144,10 +146,17 @@ export function chooseThreshold(
       sum += smoothing > 0 ? 1 / (1 + Math.exp(-(logit(r.p) - lt) / smoothing)) : r.p >= lt ? 1 : 0;
     return sum / rs.length;
   };
-  const grid =
+  const full =
     smoothing > 0
       ? Array.from({ length: THRESHOLD_GRID_STEPS + 1 }, (_, i) => 0.02 + (0.96 * i) / THRESHOLD_GRID_STEPS)
       : candidates;
+  // Where thresholds meet both targets, the cheapest of them: the lowest one (the rule until
+  // 2026-11-26) sits at the interval's edge, one answerable question's score away from missing the
+  // abstention target on new questions, and jumped 0.62 → 0.50 the first time a retraining met both.
+  const grid =
+    lo === undefined || hi === undefined
+      ? full
+      : [lo, ...full.filter((t) => t > lo && t < hi), hi];
   for (const t of grid) {
     const r = at(t);
     const lt = smoothing > 0 ? logit(t) : t;
@@ -163,7 +172,10 @@ export function chooseThreshold(
     answeredRate: best.answeredRate,
     abstainedRate: best.abstainedRate,
     rule:
-      `no threshold meets both targets; minimum of ${wrongAnswerCost} × wrong answers + needless abstentions` +
+      (lo === undefined
+        ? 'no threshold meets both targets; '
+        : 'among the thresholds meeting both targets, the ') +
+      `minimum of ${wrongAnswerCost} × wrong answers + needless abstentions` +
       (smoothing > 0 ? `, counted with a logistic kernel of ${smoothing} logit units` : ''),
   };
 }

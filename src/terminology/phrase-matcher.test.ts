@@ -104,3 +104,49 @@ describe('morphology in the phrase matcher', () => {
     expect(m.match(['uberstimulationssyndrom']).map((x) => x.id)).toEqual(['ohss']);
   });
 });
+
+describe('two-word names said apart (matchSeparated)', () => {
+  const m = new PhraseMatcher();
+  m.add('tubal-factor', 'blocked tubes');
+  m.add('hyperprolactinaemia', 'raised prolactin');
+  m.add('semen-analysis', 'sperm test');
+  m.add('sperm-dna-fragmentation', 'DNA fragmentation');
+  m.add('embryo-transfer', '3 embryos');
+  const ids = (text: string, clauseStarts?: ReadonlySet<number>) =>
+    m
+      .matchSeparated(
+        text.toLowerCase().split(' '),
+        clauseStarts ? { maxGap: 2, clauseStarts } : { maxGap: 2 },
+      )
+      .map((x) => x.id);
+
+  it('finds them in either order with up to two words between', () => {
+    expect(ids('my tubes are blocked')).toEqual(['tubal-factor']);
+    expect(ids('the antipsychotic raised my prolactin')).toEqual(['hyperprolactinaemia']);
+    expect(ids('blocked on both sides are my tubes')).toEqual([]); // four words between
+  });
+
+  it('leaves what the contiguous match finds, numbers, other phrases between and other clauses', () => {
+    expect(ids('blocked tubes on the scan')).toEqual([]); // `match` reports it
+    expect(ids('should he have a sperm dna fragmentation test')).toEqual([]);
+    expect(ids('we have 3 frozen embryos')).toEqual([]);
+    // "tubes" ends one clause, "blocked" starts the next: tokens 0–1 | 2–3.
+    expect(ids('my tubes blocked again', new Set([2]))).toEqual([]);
+  });
+
+  it('never throws and reports spans inside the tokens on arbitrary text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('my', 'tubes', 'are', 'blocked', 'raised', 'prolactin', 'x'), {
+          maxLength: 30,
+        }),
+        (toks) => {
+          for (const x of m.matchSeparated(toks, { maxGap: 2 })) {
+            expect(x.start).toBeGreaterThanOrEqual(0);
+            expect(x.end).toBeLessThanOrEqual(toks.length);
+          }
+        },
+      ),
+    );
+  });
+});

@@ -129,6 +129,63 @@ export class PhraseMatcher {
   }
 
   /**
+   * Two-word synonyms whose words stand apart, in either order, with at most `maxGap` words between
+   * them in one clause: "my tubes are blocked" (blocked tubes), "raised my prolactin", "my periods are
+   * irregular", "how many miscarriages before it's called recurrent". The words between must not belong
+   * to a phrase `match` found ("sperm DNA fragmentation test" is not a sperm test); both words have three
+   * letters or more and are not numbers. Ids `match` already reports are not repeated. Spans are the
+   * later word's alone (for negation: a cue before it, within the negation window, covers both).
+   */
+  matchSeparated(
+    tokens: readonly string[],
+    opts: { maxGap: number; clauseStarts?: ReadonlySet<number>; compounds?: boolean },
+  ): PhraseMatch[] {
+    const contiguous = this.match(
+      [...tokens],
+      opts.compounds === undefined ? {} : { compounds: opts.compounds },
+    );
+    const covered = new Set<number>();
+    const found = new Set<string>();
+    for (const m of contiguous) {
+      found.add(m.id);
+      for (let k = m.start; k < m.end; k++) covered.add(k);
+    }
+    const light = tokens.map(arabicLight);
+    const clause: number[] = [];
+    let c = 0;
+    for (let k = 0; k < light.length; k++) {
+      if (opts.clauseStarts?.has(k)) c++;
+      clause.push(c);
+    }
+    const usable = (t: string): boolean => t.length >= 3 && !/^\d/.test(t);
+    const out: PhraseMatch[] = [];
+    for (let i = 0; i < light.length; i++) {
+      const first = this.root.next.get(light[i]!);
+      if (!first || !usable(light[i]!)) continue;
+      for (
+        let j = Math.max(0, i - opts.maxGap - 1);
+        j <= Math.min(light.length - 1, i + opts.maxGap + 1);
+        j++
+      ) {
+        if (j === i || j === i + 1 || clause[j] !== clause[i]) continue; // adjacent in order: `match`'s
+        const second = first.next.get(light[j]!);
+        if (!second || second.ids.length === 0 || !usable(light[j]!)) continue;
+        let between = false;
+        for (let k = Math.min(i, j) + 1; k < Math.max(i, j); k++) if (covered.has(k)) between = true;
+        if (between) continue;
+        for (const { id, synonym } of second.ids) {
+          if (found.has(id)) continue;
+          found.add(id);
+          // The later word: a negation cue before it reaches back over both ("tubes are not blocked").
+          const at = Math.max(i, j);
+          out.push({ id, start: at, end: at + 1, synonym });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * All longest non-overlapping matches, left to right. When one phrase maps to several ids
    * (a synonym shared by two concepts), every id is reported for that span. `compounds: false`
    * leaves long words whole: French, Spanish, Portuguese and Arabic do not build words by joining

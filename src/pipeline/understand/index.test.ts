@@ -231,3 +231,26 @@ describe('understandQuestion: numbers in the search text', () => {
     );
   });
 });
+
+describe('understandQuestion: two-word names said apart', () => {
+  it('takes the concept of a two-word name whose words stand apart, negated or not', () => {
+    expect(understand('How do they check if my fallopian tubes are blocked?').concepts).toContain(
+      'tubal-factor',
+    );
+    expect(understand('My antipsychotic raised my prolactin. Should I stop it?').concepts).toContain(
+      'hyperprolactinaemia',
+    );
+    expect(understand('Ma prolactine est élevée, que faire ?').concepts).toContain('hyperprolactinaemia');
+    const denied = understand('The scan said my tubes are not blocked.');
+    expect(denied.concepts).not.toContain('tubal-factor');
+    expect(denied.negatedConcepts).toContain('tubal-factor');
+    // Terms keep the contiguous phrases only: no span is invented for the scattered words.
+    expect(understand('my fallopian tubes are blocked').terms.map((t) => t.id)).not.toContain('tubal-factor');
+  });
+
+  it('leaves Arabic to the contiguous match (its light stems are short and ambiguous)', () => {
+    expect(understand('هل أضيف هرمون النمو إلى التنشيط في الدورة القادمة؟').concepts).not.toContain(
+      'fet-endometrial-preparation',
+    );
+  });
+});

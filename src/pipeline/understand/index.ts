@@ -135,6 +135,9 @@ export interface UnderstandDeps {
   glossary?: Glossary;
 }
 
+/** Most words between the two words of a two-word name said apart (see PhraseMatcher.matchSeparated). */
+const SEPARATED_MAX_GAP = 2;
+
 export function understandQuestion(asked: string, deps: UnderstandDeps): UnderstoodQuestion {
   // Numbers are read in ASCII digits everywhere downstream (years, quantities, the bank's text):
   // "WHO ٢٠٢١" asks about the same edition as "WHO 2021".
@@ -187,6 +190,22 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   for (const t of terms) {
     const list = t.negated ? negatedConcepts : concepts;
     if (!list.includes(t.id)) list.push(t.id);
+  }
+  // Two-word names said with words between ("my tubes are blocked", "prolactin came back high"):
+  // concepts of the question, not terms (no span of their own). Not in Arabic, whose light stems are
+  // short and ambiguous ("دور" … "هرم" is not FET preparation).
+  if (language !== 'ar') {
+    const apart = deps.vocabulary.matcher
+      .matchSeparated(tokens, {
+        maxGap: SEPARATED_MAX_GAP,
+        clauseStarts: breaks,
+        compounds: COMPOUNDING.has(language),
+      })
+      .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
+    for (const m of apart) {
+      const list = deps.negation.isNegated(tokens, m.start, breaks) ? negatedConcepts : concepts;
+      if (!concepts.includes(m.id) && !negatedConcepts.includes(m.id)) list.push(m.id);
+    }
   }
   // "What counts as infertility?" is searched as "infertility": see definitionFrameWords.
   const definition = readDefinition(scan.cleaned);
