@@ -71,7 +71,10 @@ describe('chooseThreshold (the abstention threshold)', () => {
     expect(r.threshold).toBeGreaterThan(0.3);
     // Reachable targets on the overlapping rows: the choice stays within the interval meeting them.
     const loose = { answered: 0.5, abstained: 0.5 };
-    const o = chooseThreshold(rows(() => 0), loose);
+    const o = chooseThreshold(
+      rows(() => 0),
+      loose,
+    );
     expect(o.answeredRate).toBeGreaterThanOrEqual(0.5);
     expect(o.abstainedRate).toBeGreaterThanOrEqual(0.5);
     expect(o.rule).toMatch(/among the thresholds meeting both targets/);

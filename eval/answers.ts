@@ -154,9 +154,7 @@ export function chooseThreshold(
   // 2026-11-26) sits at the interval's edge, one answerable question's score away from missing the
   // abstention target on new questions, and jumped 0.62 → 0.50 the first time a retraining met both.
   const grid =
-    lo === undefined || hi === undefined
-      ? full
-      : [lo, ...full.filter((t) => t > lo && t < hi), hi];
+    lo === undefined || hi === undefined ? full : [lo, ...full.filter((t) => t > lo && t < hi), hi];
   for (const t of grid) {
     const r = at(t);
     const lt = smoothing > 0 ? logit(t) : t;
