@@ -363,6 +363,15 @@ export async function trainCalibrator(
     return { a, b: f.weights[0]! - a * f.mean[0]! };
   };
   const decision = fitPlatt(calib);
+  // For whoever tunes the calibrator: `DUMP_OOF=1 fertility train calibrator` lists on stderr every
+  // fitting question with its out-of-fold score, label and category (tab-separated), worst first.
+  if (process.env.DUMP_OOF) {
+    const lines = usable.map((r, i) => ({
+      err: Math.abs(labels[i]! - oofScore[i]!),
+      line: `OOF\t${oofScore[i]!.toFixed(3)}\t${labels[i]}\t${r.q.category}\t${r.q.lang}\t${r.q.id}\t${r.q.question.slice(0, 140)}`,
+    }));
+    for (const l of lines.sort((a, b) => b.err - a.err)) console.error(l.line);
+  }
   const th = chooseThreshold(
     calib.map((i) => ({
       p: platt(oofScore[i]!, decision.a, decision.b),
