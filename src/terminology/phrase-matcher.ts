@@ -138,12 +138,14 @@ export class PhraseMatcher {
    */
   matchSeparated(
     tokens: readonly string[],
-    opts: { maxGap: number; clauseStarts?: ReadonlySet<number>; compounds?: boolean },
+    opts: {
+      maxGap: number;
+      clauseStarts?: ReadonlySet<number>;
+      /** What `match` found on the same tokens (the caller has it already). */
+      contiguous: readonly PhraseMatch[];
+    },
   ): PhraseMatch[] {
-    const contiguous = this.match(
-      [...tokens],
-      opts.compounds === undefined ? {} : { compounds: opts.compounds },
-    );
+    const contiguous = opts.contiguous;
     const covered = new Set<number>();
     const found = new Set<string>();
     for (const m of contiguous) {

@@ -174,9 +174,8 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   });
   const breaks = clauseStarts(scan.cleaned);
   // In an English question, a foreign synonym that is an ordinary English word means the English word.
-  const matches = deps.vocabulary.matcher
-    .match(tokens, { compounds: COMPOUNDING.has(language) })
-    .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
+  const found = deps.vocabulary.matcher.match(tokens, { compounds: COMPOUNDING.has(language) });
+  const matches = found.filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
   const terms: QuestionTerm[] = matches.map((m) => ({
     id: m.id,
     kind: deps.vocabulary.kindOf(m.id)!,
@@ -196,11 +195,7 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   // short and ambiguous ("دور" … "هرم" is not FET preparation).
   if (language !== 'ar') {
     const apart = deps.vocabulary.matcher
-      .matchSeparated(tokens, {
-        maxGap: SEPARATED_MAX_GAP,
-        clauseStarts: breaks,
-        compounds: COMPOUNDING.has(language),
-      })
+      .matchSeparated(tokens, { maxGap: SEPARATED_MAX_GAP, clauseStarts: breaks, contiguous: found })
       .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
     for (const m of apart) {
       const list = deps.negation.isNegated(tokens, m.start, breaks) ? negatedConcepts : concepts;
