@@ -435,6 +435,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     return r;
   };
   const questionNumbers = numbersIn(understood.text);
+  const conceptIdfs = new Map<string, number>();
   const qc: QuestionContext = {
     terms: salient,
     idf: (t) => serving.index.idf(t),
@@ -453,18 +454,18 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     concepts,
     // Entries tagged with the concept or naming it, or a narrower one ("infertility" is named in
     // few entries, its kinds in many).
-    conceptIdf: (c) =>
-      Math.log(
-        1 +
-          serving.index.docs.size /
-            (1 +
-              deps.vocabulary
-                .descendants(c)
-                .reduce(
-                  (n, d) => n + serving.index.conceptMentionCount(d),
-                  serving.index.conceptMentionCount(c),
-                )),
-      ),
+    conceptIdf: (c) => {
+      // Asked for every candidate: worked out once per concept of the question.
+      let w = conceptIdfs.get(c);
+      if (w === undefined) {
+        const speaking = deps.vocabulary
+          .descendants(c)
+          .reduce((n, d) => n + serving.index.conceptMentionCount(d), serving.index.conceptMentionCount(c));
+        w = Math.log(1 + serving.index.docs.size / (1 + speaking));
+        conceptIdfs.set(c, w);
+      }
+      return w;
+    },
     covers: (ec, qcpt) => relatedConcepts(qcpt).has(ec),
     termsOfText: (text) => serving.index.terms(text),
     numbersOf: (key) => serving.index.numbersOf(key),
