@@ -113,6 +113,16 @@ const FILES = [
     perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
     english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
   },
+  {
+    // A ninth writer, during the third session of 2026-11-26: a second unread set, so that a
+    // session's changes are measured on 300 fresh questions rather than 150.
+    file: 'candidates/validation-9.jsonl',
+    prefix: 'ci',
+    block: 'writer-9-counts',
+    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
+    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
+    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+  },
 ] as const;
 
 /** What the writer was asked for in one language (English can differ: `english`). */
