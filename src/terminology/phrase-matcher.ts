@@ -131,7 +131,7 @@ export class PhraseMatcher {
   /**
    * Two-word synonyms whose words stand apart, in either order, with at most `maxGap` words between
    * them in one clause: "my tubes are blocked" (blocked tubes), "raised my prolactin", "my periods are
-   * irregular", "how many miscarriages before it's called recurrent". The words between must not belong
+   * irregular" (not "miscarriages before it's called recurrent": four words apart). The words between must not belong
    * to a phrase `match` found ("sperm DNA fragmentation test" is not a sperm test); both words have three
    * letters or more and are not numbers. Ids `match` already reports are not repeated. Spans are the
    * later word's alone (for negation: a cue before it, within the negation window, covers both).
