@@ -123,6 +123,16 @@ const FILES = [
     perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
     english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
   },
+  {
+    // A tenth writer, at the end of the third session of 2026-11-26: not read at all (the engine
+    // has not been run on it), kept as the next session's clean measure.
+    file: 'candidates/validation-10.jsonl',
+    prefix: 'cj',
+    block: 'writer-10-counts',
+    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
+    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
+    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+  },
 ] as const;
 
 /** What the writer was asked for in one language (English can differ: `english`). */
