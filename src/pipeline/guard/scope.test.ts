@@ -86,7 +86,7 @@ describe('scope guard word lists', () => {
     expect(check('Does the timing of mating around ovulation matter for IUI?').aboutAnimal).toBe(false);
   });
 
-  it('counts people other than the couple only when no concept of a couple’s care is named', () => {
+  it('counts people other than the couple only when no care concept or reproductive word is named', () => {
     const g = getScopeGuard((id) => vocabulary.has(id));
     const counts = (q: string) => g.check(understand(q), false, 0).counts;
     expect(counts('Mi padre de 70 años olvida las cosas, ¿cuándo consultar?').otherPerson).toBe(1);
@@ -99,6 +99,10 @@ describe('scope guard word lists', () => {
     ).toBe(1);
     // A concept of the couple's care: the family member is family history, not counted.
     expect(counts('My grandmother had early menopause, does that affect my AMH?').otherPerson).toBe(0);
+    // A relative's advice about the couple's own conception names a reproductive word: not counted.
+    expect(
+      counts("Ma grand-mère dit qu'il faut manger des dattes pour tomber enceinte, c'est vrai ?").otherPerson,
+    ).toBe(0);
     expect(counts('Does smoking lower sperm count?').otherPerson).toBe(0);
   });
 

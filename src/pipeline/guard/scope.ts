@@ -78,7 +78,7 @@ export interface ScopeDecision {
     otherSpecies: number;
     /** Words of animal breeding (animalBreedingTerms). */
     animalBreeding: number;
-    /** People other than the couple (otherPersonTerms); 0 when an unambiguous care concept is named. */
+    /** People other than the couple (otherPersonTerms); 0 when a care concept or a reproductive word is named. */
     otherPerson: number;
   };
 }
@@ -155,8 +155,10 @@ export function compileScopeGuard(
         otherPerson: 0,
       };
       const namesCareConcept = specific.some((id) => !ambiguous.has(id));
-      // "My father's metformin dose" names only an ambiguous concept; "my mother had early menopause" a care one.
-      if (!namesCareConcept)
+      // "My father's metformin dose" names only an ambiguous concept; "my mother had early menopause"
+      // a care one; "ma grand-mère dit qu'il faut manger des dattes pour tomber enceinte" a relative's
+      // advice about the couple's own conception (a reproductive word): only the first counts.
+      if (!namesCareConcept && strongHits.length === 0)
         counts.otherPerson = new Set(person.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size;
       const decisive = counts.otherSpecies === 0 && namesCareConcept;
       // An animal named beside a word of animal breeding is about the animal, whatever reproductive
