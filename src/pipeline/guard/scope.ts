@@ -64,8 +64,8 @@ export interface ScopeDecision {
    */
   decisive: boolean;
   /**
-   * Words of animal breeding with an animal, or with no concept of a couple's care: out of scope
-   * whatever a classifier says (never true with `decisive`, which needs no animal word).
+   * A word of animal breeding beside an animal: out of scope whatever a classifier says (never true
+   * with `decisive`, which needs no animal word).
    */
   aboutAnimal: boolean;
   /** Counts behind the decision (features of the learned scope classifier). */
@@ -164,10 +164,9 @@ export function compileScopeGuard(
       // An animal named beside a word of animal breeding is about the animal, whatever reproductive
       // concept the question also names ("¿cuántas horas después del celo inseminar a las vacas?"
       // names insemination); the breeding words count among the species words, so another is needed.
-      // Breeding words alone ("unsere Katze ist trächtig" has its animal; "in heat" may not) decide
-      // when no concept is named.
-      const aboutAnimal =
-        counts.animalBreeding > 0 && (counts.otherSpecies > counts.animalBreeding || specific.length === 0);
+      // Breeding words without an animal ("is mating every other day enough to get pregnant?") are
+      // only the rule's signal to the classifier, below.
+      const aboutAnimal = counts.animalBreeding > 0 && counts.otherSpecies > counts.animalBreeding;
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
         reason,
@@ -180,6 +179,9 @@ export function compileScopeGuard(
       if (aboutAnimal) return out(false, 'the reproductive words are about an animal, not a couple', []);
       if (specific.length > 0)
         return out(true, 'names reproductive-health terms of the terminology', specific);
+      // Words of animal breeding and no term of a couple's care: "my mare won't come into heat".
+      if (counts.animalBreeding > 0)
+        return out(false, 'the reproductive words are about an animal, not a couple', []);
       if (strongHits.length > 0 && coverage >= t.withStrongTerm)
         return out(true, 'uses reproductive-health words', strongHits);
       if (
