@@ -30,6 +30,7 @@ describe('quantitative questions', () => {
     ['What are the odds of a second pregnancy on our own?', 'chance'],
     ['Does a high BMI lower the live birth rate?', null],
     ['My prolactin came back at 31, what is considered high?', 'level'],
+    ['Is a 35-day cycle considered normal?', null],
     ['¿Cuántos meses hay que esperar después de la cirugía?', 'duration'],
     ['Au bout de combien de semaines peut-on refaire un transfert ?', 'duration'],
     ['Nach wie vielen Wochen darf man wieder Sport machen?', 'duration'],

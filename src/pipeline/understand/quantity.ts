@@ -123,11 +123,10 @@ const ASKS: ReadonlyArray<{ kind: QuantityKind; asks: readonly string[]; nouns: 
       'what threshold',
       'how high',
       'how low',
-      // "what's considered high?": the threshold itself.
+      // "what's considered high?": the threshold itself. Not "considered normal": "is a 35-day cycle
+      // considered normal?" asks about a length of time, not a lab value.
       'considered high',
       'considered low',
-      'considered normal',
-      'considered abnormal',
       'considered elevated',
       'counts as high',
       'counts as low',
