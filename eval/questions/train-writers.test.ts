@@ -43,6 +43,13 @@ const STATUS_OF = {
   urgent: 'urgent',
 };
 
+/** What the fifth and later writers were each asked for: 150 questions, English 60, the others 18 each. */
+const SIX_LANGUAGE_COUNTS = {
+  langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
+  perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
+  english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+} as const;
+
 /** What each writer was asked for: exact counts per category (per language for the multilingual file). */
 const FILES = [
   {
@@ -79,9 +86,7 @@ const FILES = [
     file: 'candidates/validation-5.jsonl',
     prefix: 'ce',
     block: 'writer-5-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
   {
     // A sixth writer, after the fifth set had been read question by question to find missing
@@ -89,9 +94,7 @@ const FILES = [
     file: 'candidates/validation-6.jsonl',
     prefix: 'cf',
     block: 'writer-6-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
   {
     // A seventh writer, once the sixth set had been read question by question (morning of
@@ -99,9 +102,7 @@ const FILES = [
     file: 'candidates/validation-7.jsonl',
     prefix: 'cg',
     block: 'writer-7-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
   {
     // An eighth writer, at the end of the morning of 2026-11-26: not read at all, kept for the next
@@ -109,9 +110,7 @@ const FILES = [
     file: 'candidates/validation-8.jsonl',
     prefix: 'ch',
     block: 'writer-8-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
   {
     // A ninth writer, during the third session of 2026-11-26: a second unread set, so that a
@@ -119,9 +118,7 @@ const FILES = [
     file: 'candidates/validation-9.jsonl',
     prefix: 'ci',
     block: 'writer-9-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
   {
     // A tenth writer, at the end of the third session of 2026-11-26: not read at all (the engine
@@ -129,9 +126,7 @@ const FILES = [
     file: 'candidates/validation-10.jsonl',
     prefix: 'cj',
     block: 'writer-10-counts',
-    langs: ['en', 'fr', 'es', 'de', 'pt', 'ar'],
-    perLanguage: { answerable: 10, unanswerable: 5, 'out-of-scope': 2, urgent: 1, adversarial: 0 },
-    english: { answerable: 28, unanswerable: 18, 'out-of-scope': 6, urgent: 4, adversarial: 4 },
+    ...SIX_LANGUAGE_COUNTS,
   },
 ] as const;
 
