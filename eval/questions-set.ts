@@ -58,6 +58,11 @@ export const CONFIDENCE_CALIBRATION_FILES: readonly string[] = [
 export const NOT_FOR_GUARDS: readonly string[] = [
   'eval/questions/train-writer-en.jsonl',
   'eval/questions/train-writer-ml.jsonl',
+  'eval/questions/train-val-5.jsonl',
+  'eval/questions/train-val-6.jsonl',
+  'eval/questions/train-val-7.jsonl',
+  'eval/questions/train-val-8.jsonl',
+  'eval/questions/train-val-9.jsonl',
 ];
 
 /** Every training-only question file: eval/questions/train-*.jsonl, in name order. */

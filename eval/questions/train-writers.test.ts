@@ -4,8 +4,10 @@
  * `train-writer-ml.jsonl` (ids cb0001…, French, Spanish, German, Portuguese, Arabic), which teach
  * the re-ranker and the calibrator's scorer other people's ways of asking; and two validation files,
  * `candidates/validation-en2.jsonl` (cc0001…) and `candidates/validation-ml2.jsonl` (cd0001…),
- * which nothing is trained on (decision 0006); and a fifth writer's validation file,
- * `candidates/validation-5.jsonl` (ce0001…, all six languages). Every line is `split: "fit"`.
+ * which nothing is trained on (decision 0006); the fifth to ninth writers' files (ce… to ci…, all six
+ * languages), validation sets until 2026-11-26 and training-only since (`train-val-5.jsonl` …
+ * `train-val-9.jsonl`, decision 0009); and the tenth and eleventh writers' validation files
+ * (`candidates/validation-10.jsonl`, `candidates/validation-11.jsonl`). Every line is `split: "fit"`.
  *
  * The counts tables in README-extra.md are computed here. To rewrite them:
  *
@@ -83,7 +85,7 @@ const FILES = [
   {
     // A fifth writer, after the first four sets had been used to judge eight variants: fresh
     // questions for the changes that come after (decision 0006).
-    file: 'candidates/validation-5.jsonl',
+    file: 'train-val-5.jsonl',
     prefix: 'ce',
     block: 'writer-5-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -91,7 +93,7 @@ const FILES = [
   {
     // A sixth writer, after the fifth set had been read question by question to find missing
     // mechanisms (decision 0006, seventh use): a clean measure of those changes.
-    file: 'candidates/validation-6.jsonl',
+    file: 'train-val-6.jsonl',
     prefix: 'cf',
     block: 'writer-6-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -99,7 +101,7 @@ const FILES = [
   {
     // A seventh writer, once the sixth set had been read question by question (morning of
     // 2026-11-26): the clean measure for the changes after it.
-    file: 'candidates/validation-7.jsonl',
+    file: 'train-val-7.jsonl',
     prefix: 'cg',
     block: 'writer-7-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -107,7 +109,7 @@ const FILES = [
   {
     // An eighth writer, at the end of the morning of 2026-11-26: not read at all, kept for the next
     // session's changes (the seventh had been read in aggregate several times).
-    file: 'candidates/validation-8.jsonl',
+    file: 'train-val-8.jsonl',
     prefix: 'ch',
     block: 'writer-8-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -115,7 +117,7 @@ const FILES = [
   {
     // A ninth writer, during the third session of 2026-11-26: a second unread set, so that a
     // session's changes are measured on 300 fresh questions rather than 150.
-    file: 'candidates/validation-9.jsonl',
+    file: 'train-val-9.jsonl',
     prefix: 'ci',
     block: 'writer-9-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -126,6 +128,14 @@ const FILES = [
     file: 'candidates/validation-10.jsonl',
     prefix: 'cj',
     block: 'writer-10-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
+  {
+    // An eleventh writer, at the start of the fourth session of 2026-11-26: not read at all until
+    // that session's end (the fifth to ninth files had become training data during it).
+    file: 'candidates/validation-11.jsonl',
+    prefix: 'ck',
+    block: 'writer-11-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
 ] as const;

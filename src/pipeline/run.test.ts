@@ -147,6 +147,27 @@ describe('a figure the question asks for and no evidence gives', () => {
     );
     expect(stated.quantityNotGiven).toBeNull();
   });
+
+  it('counts a number only beside the question’s topic words, not its asking, unit or outcome words', async () => {
+    const engine = await createEngine();
+    const prepared = (question: string) =>
+      prepare({ question, facts: null }, engine.internals.serving(), engine.internals.deps);
+    // The bank has waiting times and pregnancy weeks, none about trying again after a miscarriage:
+    // "after 12 weeks any bleeding needs review" shares only "after", "weeks" and "pregnancy".
+    const miscarriage = prepared(
+      'After a miscarriage at 8 weeks, how long should we wait before trying to get pregnant again?',
+    );
+    expect(miscarriage.quantityNotGiven).toBe('duration');
+    // A success rate is a live birth rate: the IVF live birth figures are not micro-TESE's.
+    const tese = prepared('What is the success rate of micro-TESE for non-obstructive azoospermia?');
+    expect(tese.quantityNotGiven).toBe('chance');
+    // The figures that do answer still count: cumulative live birth after complete IVF cycles.
+    const ivf = prepared('What are the odds of a baby after one complete IVF cycle, and after several?');
+    expect(ivf.evidence.map((e) => e.key)).toContain('kb:cumulative-live-birth-uk-complete-cycles');
+    expect(ivf.quantityNotGiven).toBeNull();
+    const semen = prepared('What percentage of sperm should be moving forward in a normal semen analysis?');
+    expect(semen.quantityNotGiven).toBeNull();
+  });
 });
 
 describe('warning signs the question denies', () => {

@@ -19,7 +19,7 @@ import type { Glossary } from '../terminology/glossary.js';
 import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
-import { quantityAsked, type QuantityKind } from './understand/quantity.js';
+import { QUANTITY_FRAME_WORDS, quantityAsked, type QuantityKind } from './understand/quantity.js';
 import { foldText } from '../terminology/text.js';
 import { bodiesNamed } from './understand/bodies.js';
 import {
@@ -448,6 +448,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     asksDefinition: understood.asksDefinition,
     bodies: bodiesNamed(understood.text),
     questionNumbers: new Set(questionNumbers),
+    quantityFrame: quantityFrameTerms(serving.index),
     english,
     novelWords,
     nonWord,
@@ -580,6 +581,20 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     timings,
     started,
   };
+}
+
+// The frame words of quantitative questions as index terms (stemmed by the bank's analyzer), once per index.
+const frameTermsOf = new WeakMap<object, ReadonlySet<string>>();
+function quantityFrameTerms(index: { terms(text: string): string[] }): ReadonlySet<string> {
+  let t = frameTermsOf.get(index);
+  // Both the analyzed terms and the words as written: translated terms ("après" → "after") can
+  // reach the question's terms without passing the analyzer's stop-word list.
+  if (!t)
+    frameTermsOf.set(
+      index,
+      (t = new Set([...index.terms(QUANTITY_FRAME_WORDS.join(' ')), ...QUANTITY_FRAME_WORDS])),
+    );
+  return t;
 }
 
 export interface GuardSignals {

@@ -38,6 +38,8 @@ export interface QuestionContext {
   bodies: ReadonlySet<string>;
   /** Numbers the question itself states (they are not answers). */
   questionNumbers: ReadonlySet<string>;
+  /** Index terms of the words that frame a quantitative question (understand/quantity QUANTITY_FRAME_WORDS). */
+  quantityFrame: ReadonlySet<string>;
   english: boolean;
   novelWords: number;
   nonWord: boolean;
@@ -121,9 +123,15 @@ export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
   if (!q.quantity) return true;
   // Terms count as shared when equal or when they share a 5-letter stem ("pregnant" / "pregnancy").
   let salient = salientStemsOf.get(q);
-  if (!salient) salientStemsOf.set(q, (salient = new Set(q.terms.map(stem5))));
-  // The number must sit with the question's topic: one shared term for a short question, two otherwise.
-  const need = Math.min(salient.size <= 4 ? 1 : 2, salient.size);
+  if (!salient) {
+    // The topic terms: asking words, units, time and outcome words and numbers only frame the question.
+    const topical = q.terms.filter((t) => !q.quantityFrame.has(t) && !/^\d/.test(t));
+    salientStemsOf.set(q, (salient = new Set((topical.length > 0 ? topical : q.terms).map(stem5))));
+  }
+  // The number must sit with the question's topic: two of its topic terms, or every one when it
+  // has fewer. One was enough for questions of up to four terms until 2026-11-26, when a single
+  // generic term shared ("pregnancy") let a number about something else count as the answer.
+  const need = Math.min(2, salient.size);
   return q.sentencesOf(e.key).some((s) => {
     let shared = 0;
     for (const t of salient) if (s.stems.has(t)) shared++;

@@ -61,6 +61,13 @@ describe('understandQuestion: terms', () => {
     expect(understand('Wie hoch ist das Risiko für einen Abort nach IVF?').concepts).toContain('miscarriage');
     expect(understand('Is endometrial scratching worth it?').concepts).toContain('endometrial-scratching');
     expect(understand('Does one cigarette a day matter?').concepts).toContain('smoking');
+    // The most common question of all, asked the everyday way (was no concept before 2026-11-26).
+    for (const q of [
+      'How long should we try before seeing a fertility specialist?',
+      'How long should we try to conceive before seeing a doctor?',
+      'When should we get help if nothing happens?',
+    ])
+      expect(understand(q).concepts, q).toContain('fertility-assessment');
   });
 });
 

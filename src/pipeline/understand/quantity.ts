@@ -258,6 +258,45 @@ const UNITS: Record<QuantityKind, readonly string[]> = {
   size: ['mm', 'cm', 'millimetre', 'millimetres', 'millimeter', 'millimeters'],
   count: [],
 };
+
+/**
+ * Words that frame a quantitative question rather than name its topic: the asking phrases and
+ * quantity nouns above, the units, time words, and the outcome words a chance question is asked
+ * in ("success rate" is read as live birth), in the six languages, plus the English words the
+ * terminology expands them to ("combien de temps" → time, duration). A sentence that shares only
+ * these with the question gives a number about something else: "after 12 weeks any bleeding needs
+ * review" for "how long after a miscarriage at 8 weeks should we wait?", or a cumulative live
+ * birth rate after IVF for "what is the success rate of micro-TESE?".
+ */
+// prettier-ignore
+const FRAME_EXTRA = [
+  'much', 'many', 'long', 'time', 'duration', 'need', 'needed', 'necessary', 'wait', 'waiting',
+  'after', 'afterward', 'afterwards', 'later', 'until', 'before', 'often', 'frequency', 'number',
+  'amount', 'quantity', 'exact', 'exactly', 'roughly', 'about', 'around', 'normal', 'high', 'low',
+  'minimum', 'maximum', 'chance', 'chances', 'odds', 'rate', 'rates', 'percentage', 'percent',
+  'likelihood', 'probability', 'risk', 'success', 'successful', 'live', 'birth', 'births',
+  // French, Spanish, German, Portuguese, Arabic
+  'temps', 'attendre', 'mois', 'semaine', 'semaines', 'jour', 'jours', 'ans', 'annee', 'annees',
+  'taux', 'reussite', 'risque', 'pourcentage',
+  'tiempo', 'esperar', 'mes', 'meses', 'semana', 'semanas', 'dia', 'dias', 'ano', 'anos', 'tasa',
+  'exito', 'riesgo', 'porcentaje', 'probabilidad',
+  'lange', 'warten', 'monat', 'monate', 'monaten', 'woche', 'wochen', 'jahr', 'jahre', 'jahren',
+  'tag', 'tage', 'tagen', 'chancen', 'erfolgsrate', 'erfolgsquote', 'risiko',
+  'tempo', 'quanto', 'taxa', 'sucesso', 'risco', 'porcentagem',
+  'شهر', 'أشهر', 'شهور', 'أسبوع', 'أسابيع', 'سنة', 'سنوات', 'يوم', 'أيام', 'كم', 'نسبة', 'نجاح',
+];
+
+/** {@link FRAME_EXTRA}, the words of the asking phrases and quantity nouns, and the units. */
+export const QUANTITY_FRAME_WORDS: readonly string[] = [
+  ...new Set(
+    [
+      ...ASKS.flatMap((a) => [...a.asks, ...a.nouns]).flatMap((p) => foldText(p).split(/\s+/)),
+      ...Object.values(UNITS).flat(),
+      ...FRAME_EXTRA,
+    ].filter((w) => w !== ''),
+  ),
+];
+
 const UNIT_SETS = new Map((Object.keys(UNITS) as QuantityKind[]).map((k) => [k, new Set(UNITS[k])] as const));
 const CURRENCY = /[£$€]/;
 
