@@ -170,6 +170,27 @@ describe('a figure the question asks for and no evidence gives', () => {
   });
 });
 
+describe('practical questions after a procedure', () => {
+  it('are not warning signs: no urgent alarm when nothing is happening, in six languages', async () => {
+    // None of these is in the guards' training questions (train-after-procedure.jsonl has others).
+    const engine = await createEngine();
+    for (const q of [
+      'After the egg retrieval tomorrow, how many days off work should I plan?',
+      'Combien de jours d’arrêt de travail après la ponction ovocytaire ?',
+      'Est-ce que je peux conduire le lendemain de la ponction ?',
+      '¿Es seguro viajar en avión después de la transferencia?',
+      'Kann ich nach der Punktion selbst nach Hause fahren?',
+      'Quantos dias de atestado preciso depois da punção dos óvulos?',
+      'كم يوم إجازة من الشغل أحتاج بعد سحب البويضات؟',
+      'هل أقدر أسوق السيارة بعد سحب البويضات؟',
+    ]) {
+      const a = await engine.ask(q);
+      expect(a.status, q).not.toBe('urgent');
+      expect(a.status, q).not.toBe('out-of-scope');
+    }
+  });
+});
+
 describe('warning signs the question denies', () => {
   it('are not evidence for it, and stay evidence when the question names their topic', async () => {
     const engine = await createEngine();

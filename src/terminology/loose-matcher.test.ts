@@ -12,6 +12,17 @@ m.add('hsg', 'hsg');
 const ids = (s: string): string[] => m.match(foldTokens(s)).map((x) => x.id);
 
 describe('LooseMatcher', () => {
+  it('tries an Arabic word without the conjunction or preposition written onto it', () => {
+    const ar = new LooseMatcher();
+    ar.add('vomit', 'تستفرغ');
+    ar.add('pain', 'وجع شديد');
+    const arIds = (s: string): string[] => ar.match(foldTokens(s)).map((x) => x.id);
+    expect(arIds('سحب بويضات امس وتستفرغ طول الوقت')).toEqual(['vomit']);
+    expect(arIds('عندي وجع شديد')).toEqual(['pain']);
+    // Three letters carry no proclitic: "وجع" (pain) is not "جع".
+    expect(arIds('وجع خفيف')).toEqual([]);
+  });
+
   it.each([
     ["une douleur d'un seul côté", 'side-pain'],
     ['vómitos toda la noche', 'vomit'],
@@ -45,11 +56,17 @@ describe('LooseMatcher', () => {
       ['d', 'hsg tube'],
       ['e', 'pain'],
       ['f', 'bleed'],
+      // Arabic: a conjunction or preposition written onto a word ("وتستفرغ") is also tried without it.
+      ['g', 'تستفرغ'],
+      ['h', 'وجع شديد'],
     ];
     const lm = new LooseMatcher(1);
     for (const [id, p] of phrases) lm.add(id, p);
-    const word = (pw: string, t: string): boolean =>
+    const word1 = (pw: string, t: string): boolean =>
       pw.length >= 5 ? t.startsWith(pw.slice(0, 5)) : t === pw || t === pw + 's';
+    const bare = (t: string): string | null => (t.length > 3 && /^[وفب]/.test(t) ? t.slice(1) : null);
+    const word = (pw: string, t: string): boolean =>
+      word1(pw, t) || (bare(t) !== null && word1(pw, bare(t)!));
     const reference = (tokens: string[]): string[] => {
       const out: string[] = [];
       for (let i = 0; i < tokens.length; i++) {
@@ -90,6 +107,13 @@ describe('LooseMatcher', () => {
       'hsgs',
       'tube',
       'x',
+      'تستفرغ',
+      'وتستفرغ',
+      'فتستفرغ',
+      'وجع',
+      'ووجع',
+      'شديد',
+      'وشديد',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...vocab), { maxLength: 12 }), (tokens) => {

@@ -31,6 +31,18 @@ export function wordMatches(phraseWord: string, token: string): boolean {
   return token === phraseWord || token === phraseWord + 's';
 }
 
+const ARABIC_LETTER = /[\u0600-\u06FF]/;
+
+/**
+ * An Arabic token without the one-letter conjunction or preposition written onto its front (و and,
+ * ف so, ب with), or null when it has none or is too short to carry one (three letters: "وجع", pain,
+ * begins with و itself).
+ */
+export function withoutArabicProclitic(token: string): string | null {
+  if (token.length <= 3 || !ARABIC_LETTER.test(token[0]!)) return null;
+  return token.startsWith('و') || token.startsWith('ف') || token.startsWith('ب') ? token.slice(1) : null;
+}
+
 export class LooseMatcher {
   // Phrases by what a token must look like to start them: the first 5 letters of a long first word,
   // or, for a short first word, the word itself and its plural (the only tokens it matches), so
@@ -60,23 +72,36 @@ export class LooseMatcher {
     }
   }
 
+  /** Phrases whose first word fits `token` (or its `bare` form): long-word phrases first, each list in insertion order. */
+  #startingAt(token: string, bare: string | null): readonly Phrase[] {
+    const long = (t: string): Phrase[] => (t.length >= STEM ? (this.byStem.get(t.slice(0, STEM)) ?? []) : []);
+    const own = [...long(token), ...(this.byWord.get(token) ?? [])];
+    if (bare === null) return own;
+    const more = [...long(bare), ...(this.byWord.get(bare) ?? [])].filter((p) => !own.includes(p));
+    if (more.length === 0) return own;
+    const isLong = (p: Phrase): boolean => p.words[0]!.length >= STEM;
+    const all = [...own, ...more];
+    return [...all.filter(isLong), ...all.filter((p) => !isLong(p))];
+  }
+
   /** Every phrase occurrence (overlaps allowed), each with the token span it covers. */
   match(tokens: readonly string[]): LooseMatch[] {
     const out: LooseMatch[] = [];
+    // An Arabic word is also tried without the conjunction or preposition written onto it
+    // ("وتستفرغ", and she vomits): a phrase word matches either form.
+    const bare = tokens.map(withoutArabicProclitic);
+    const fits = (phraseWord: string, j: number): boolean =>
+      wordMatches(phraseWord, tokens[j]!) || (bare[j] !== null && wordMatches(phraseWord, bare[j]!));
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      const long = t.length >= STEM ? this.byStem.get(t.slice(0, STEM)) : undefined;
-      const short = this.byWord.get(t);
-      if (!long && !short) continue;
-      // Long-word phrases before short-word ones: the order matches are reported in.
-      const candidates = long && short ? [...long, ...short] : (long ?? short)!;
+      const candidates = this.#startingAt(tokens[i]!, bare[i] ?? null);
+      if (candidates.length === 0) continue;
       for (const p of candidates) {
         let pos = i;
         let ok = true;
         for (let w = 1; w < p.words.length && ok; w++) {
           let found = -1;
           for (let j = pos + 1; j <= Math.min(tokens.length - 1, pos + 1 + this.maxGap); j++) {
-            if (wordMatches(p.words[w]!, tokens[j]!)) {
+            if (fits(p.words[w]!, j)) {
               found = j;
               break;
             }

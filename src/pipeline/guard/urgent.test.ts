@@ -46,6 +46,14 @@ describe('urgent guard', () => {
       'blood-clot',
     ],
     ['pt', 'Estou com dor no peito quando respiro, uma semana depois da punção da FIV.', 'blood-clot'],
+    // Feeling sick with a swollen, painful tummy after egg collection (the OHSS entry's "feel sick"),
+    // in the order people say it; Arabic verbs with "and" written onto them ("وتستفرغ").
+    [
+      'de',
+      'Die Punktion war vorgestern. Heute ist mein Bauch deutlich aufgebläht, tut weh und mir ist dauernd übel.',
+      'ohss',
+    ],
+    ['ar', 'مرتي سوت سحب بويضات امس وتستفرغ طول الوقت وما تتبول تقريباً من الصبح', 'ohss'],
     // "Can't stop vomiting" is vomiting.
     ['es', 'no paro de vomitar desde el ovitrelle, tripa hinchada como un globo y casi no hago pis', 'ohss'],
     // A clinician's shorthand, with no first-person words.
