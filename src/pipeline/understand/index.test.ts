@@ -32,6 +32,11 @@ describe('understandQuestion: language', () => {
 
   it('does not count glossary words that are English words too ("normal", "test")', () => {
     expect(understand('AMH test normal?').language).toBe('en');
+    // "was" is English and German; "WHO" looks English ("wh…"): "ist", "eine", "laut" decide.
+    const who = understand('Was ist eine normale Spermienkonzentration laut WHO?');
+    expect(who.language).toBe('de');
+    expect(who.concepts).toContain('semen-analysis');
+    expect(understand('What was the WHO limit for sperm count?').language).toBe('en');
     expect(understand('Is a TSH of 3 normal?').language).toBe('en');
   });
 });

@@ -25,7 +25,7 @@ export const FUNCTION_WORDS: Record<Exclude<Language, 'ar'>, ReadonlySet<string>
     ),
   ),
   de: new Set(
-    'der die das ist ich und nicht mit ein eine nach wir mein meine sollen soll wann wie kann habe sind bei den dem des zu im auf fur oder auch aber wenn welche welcher unser unsere sie es hat haben wird'.split(
+    'der die das ist ich und nicht mit ein eine nach wir mein meine sollen soll wann wie kann habe sind bei den dem des zu im auf fur oder auch aber wenn welche welcher unser unsere sie es hat haben wird was laut gibt man bis ab vor uber noch schon ob nur dass'.split(
       ' ',
     ),
   ),
