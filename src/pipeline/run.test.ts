@@ -182,6 +182,7 @@ describe('the commonest question: how long to try before seeing someone', () => 
       'kb:nice-cg156-assessment-after-one-year',
       'kb:nice-cg156-early-referral-age-or-known-cause',
       'kb:asrm-2022-earlier-evaluation-when-history-suggests',
+      'kb:icmart-2017-infertility-definition',
     ]);
     // Abstained until the entries' patient statements said "trying" and "fertility specialist"
     // and gave the 12 months as a number (2026-11-26, fourth session).
@@ -189,6 +190,7 @@ describe('the commonest question: how long to try before seeing someone', () => 
       'How long should we try before seeing a fertility specialist?',
       'When should we see a fertility doctor?',
       'Wie lange sollten wir es probieren, bevor wir zum Kinderwunscharzt gehen?',
+      'How long do you have to be trying before it is called infertility?',
     ]) {
       const a = await engine.ask(q);
       expect(a.status, q).toBe('answered');
