@@ -138,6 +138,14 @@ const FILES = [
     block: 'writer-11-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
+  {
+    // A twelfth writer, at the end of the fourth session of 2026-11-26: not run at all, kept as the
+    // next session's clean measure (the tenth and eleventh had been read in aggregate).
+    file: 'candidates/validation-12.jsonl',
+    prefix: 'cl',
+    block: 'writer-12-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
 ] as const;
 
 /** What the writer was asked for in one language (English can differ: `english`). */
