@@ -43,6 +43,8 @@ export function withoutArabicProclitic(token: string): string | null {
   return token.startsWith('و') || token.startsWith('ف') || token.startsWith('ب') ? token.slice(1) : null;
 }
 
+const NONE: readonly Phrase[] = Object.freeze([]);
+
 export class LooseMatcher {
   // Phrases by what a token must look like to start them: the first 5 letters of a long first word,
   // or, for a short first word, the word itself and its plural (the only tokens it matches), so
@@ -74,14 +76,21 @@ export class LooseMatcher {
 
   /** Phrases whose first word fits `token` (or its `bare` form): long-word phrases first, each list in insertion order. */
   #startingAt(token: string, bare: string | null): readonly Phrase[] {
-    const long = (t: string): Phrase[] => (t.length >= STEM ? (this.byStem.get(t.slice(0, STEM)) ?? []) : []);
-    const own = [...long(token), ...(this.byWord.get(token) ?? [])];
+    const own = this.#startingWith(token);
     if (bare === null) return own;
-    const more = [...long(bare), ...(this.byWord.get(bare) ?? [])].filter((p) => !own.includes(p));
+    const more = this.#startingWith(bare).filter((p) => !own.includes(p));
     if (more.length === 0) return own;
     const isLong = (p: Phrase): boolean => p.words[0]!.length >= STEM;
     const all = [...own, ...more];
     return [...all.filter(isLong), ...all.filter((p) => !isLong(p))];
+  }
+
+  /** Phrases whose first word fits `token` itself; the stored lists when one suffices (no copy per token). */
+  #startingWith(token: string): readonly Phrase[] {
+    const long = token.length >= STEM ? this.byStem.get(token.slice(0, STEM)) : undefined;
+    const short = this.byWord.get(token);
+    if (long && short) return [...long, ...short];
+    return long ?? short ?? NONE;
   }
 
   /** Every phrase occurrence (overlaps allowed), each with the token span it covers. */
@@ -89,11 +98,15 @@ export class LooseMatcher {
     const out: LooseMatch[] = [];
     // An Arabic word is also tried without the conjunction or preposition written onto it
     // ("وتستفرغ", and she vomits): a phrase word matches either form.
-    const bare = tokens.map(withoutArabicProclitic);
+    // Worked out only for questions with Arabic words: the guards match every question many times.
+    const bare = tokens.some((t) => ARABIC_LETTER.test(t[0] ?? ''))
+      ? tokens.map(withoutArabicProclitic)
+      : null;
     const fits = (phraseWord: string, j: number): boolean =>
-      wordMatches(phraseWord, tokens[j]!) || (bare[j] !== null && wordMatches(phraseWord, bare[j]!));
+      wordMatches(phraseWord, tokens[j]!) ||
+      (bare !== null && bare[j] !== null && wordMatches(phraseWord, bare[j]!));
     for (let i = 0; i < tokens.length; i++) {
-      const candidates = this.#startingAt(tokens[i]!, bare[i] ?? null);
+      const candidates = this.#startingAt(tokens[i]!, bare?.[i] ?? null);
       if (candidates.length === 0) continue;
       for (const p of candidates) {
         let pos = i;
