@@ -4,6 +4,7 @@
  * topics and symptoms with synonyms in English, French, Spanish, German, Portuguese and Arabic.
  * The same vocabulary tags knowledge entries, understands questions and expands retrieval.
  */
+import { synonymForms } from './inflection.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -121,7 +122,8 @@ export function parseConcepts(text: string, origin = 'concepts.yaml'): ConceptTe
         matcher = new PhraseMatcher();
         for (const c of byId.values()) {
           matcher.add(c.id, c.id.replace(/-/g, ' '));
-          for (const lang of LANGUAGES) for (const s of c[lang]) matcher.add(c.id, s);
+          for (const lang of LANGUAGES)
+            for (const s of c[lang]) for (const f of synonymForms(lang, s)) matcher.add(c.id, f);
         }
       }
       return matcher;

@@ -4,6 +4,7 @@
  * (diagnoses, treatments, tests, lifestyle, symptoms) plus lab analytes, all matched by one
  * phrase matcher in six languages.
  */
+import { synonymForms } from './inflection.js';
 import type { ConceptTerminology, Concept } from './concepts.js';
 import { englishTier } from './english-words.js';
 import { PhraseMatcher } from './phrase-matcher.js';
@@ -84,7 +85,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     matcher.add(c.id, c.id.replace(/-/g, ' '));
     for (const lang of ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const) {
       for (const s of c[lang]) {
-        matcher.add(c.id, s);
+        for (const f of synonymForms(lang, s)) matcher.add(c.id, f);
         addWords(s);
       }
     }

@@ -74,6 +74,17 @@ describe('understandQuestion: terms', () => {
     ])
       expect(understand(q).concepts, q).toContain('fertility-assessment');
   });
+
+  it('reads a German adjective with another ending than the terminology lists', () => {
+    // Listed: "wiederholte Fehlgeburten", "verminderte ovarielle Reserve", "unregelmäßiger Zyklus".
+    expect(
+      understand('Ab wie vielen Fehlgeburten spricht man von wiederholten Fehlgeburten?').concepts,
+    ).toContain('recurrent-pregnancy-loss');
+    expect(understand('Ich habe laut Ärztin eine verminderten ovariellen Reserve.').concepts).toContain(
+      'diminished-ovarian-reserve',
+    );
+    expect(understand('Was tun bei unregelmäßigem Zyklus?').concepts).toContain('anovulation');
+  });
 });
 
 describe('understandQuestion: spelling and translation', () => {
