@@ -43,6 +43,17 @@ describe('LooseMatcher', () => {
     expect(ids(text).filter((x) => x !== 'vomit')).toEqual([]);
   });
 
+  it('takes a long word only with all but its last four letters: a German compound is not its first part', () => {
+    const g = new LooseMatcher();
+    g.add('clot', 'brustschmerzen');
+    g.add('ohss', 'eizellentnahme');
+    const found = (s: string): string[] => g.match(foldTokens(s)).map((x) => x.id);
+    expect(found('Seit gestern Brustschmerz beim Atmen')).toEqual(['clot']);
+    expect(found('Ich habe Brustkrebs')).toEqual([]);
+    expect(found('nach der Eizellentnahmen')).toEqual(['ohss']);
+    expect(found('meine Eizellen einfrieren')).toEqual([]);
+  });
+
   it('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => Array.isArray(m.match(foldTokens(s)))));
   });
@@ -59,11 +70,14 @@ describe('LooseMatcher', () => {
       // Arabic: a conjunction or preposition written onto a word ("وتستفرغ") is also tried without it.
       ['g', 'تستفرغ'],
       ['h', 'وجع شديد'],
+      // A long word: all but its last four letters ("brustschmerzen" is not "brustkrebs").
+      ['i', 'brustschmerzen side'],
+      ['j', 'wadenschmerzen'],
     ];
     const lm = new LooseMatcher(1);
     for (const [id, p] of phrases) lm.add(id, p);
     const word1 = (pw: string, t: string): boolean =>
-      pw.length >= 5 ? t.startsWith(pw.slice(0, 5)) : t === pw || t === pw + 's';
+      pw.length >= 5 ? t.startsWith(pw.slice(0, Math.max(5, pw.length - 4))) : t === pw || t === pw + 's';
     const bare = (t: string): string | null => (t.length > 3 && /^[وفب]/.test(t) ? t.slice(1) : null);
     const word = (pw: string, t: string): boolean =>
       word1(pw, t) || (bare(t) !== null && word1(pw, bare(t)!));
@@ -114,6 +128,11 @@ describe('LooseMatcher', () => {
       'ووجع',
       'شديد',
       'وشديد',
+      'brustschmerzen',
+      'brustschmerz',
+      'brustkrebs',
+      'wadenschmerz',
+      'waden',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...vocab), { maxLength: 12 }), (tokens) => {

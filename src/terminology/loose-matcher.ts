@@ -3,8 +3,10 @@
  * Tolerant phrase matching for free-text symptom and topic descriptions, where people write
  * "vomiting" / "vomito" / "vómitos" or "douleur d'un seul côté" for "douleur d'un côté":
  *  - a phrase word of 5+ letters matches any word starting with its first 5 letters (a crude,
- *    language-independent stem: vomit-, sangr-, gonfl-, caill-); a shorter word matches itself or
- *    its plural in -s;
+ *    language-independent stem: vomit-, sangr-, gonfl-, caill-), and a word of 10+ letters any
+ *    word starting with all but its last 4 (a German compound is not its first part: "Brustschmerzen",
+ *    chest pain, is not "Brustkrebs", breast cancer; "Eizellentnahme", egg collection, is not
+ *    "Eizellen", eggs); a shorter word matches itself or its plural in -s;
  *  - the phrase's words must appear in order, with at most `maxGap` other words between two of them.
  * Deliberately looser than the terminology trie used for retrieval, and used only where missing a
  * description is worse than an occasional extra match (urgent signs, scope).
@@ -25,9 +27,15 @@ interface Phrase {
 }
 
 const STEM = 5;
+/** Letters at the end of a long phrase word that may differ (its inflection). */
+const LONG_WORD_ENDING = 4;
+
+/** The start a token must have to match a phrase word of 5 letters or more. */
+const stemOf = (phraseWord: string): string =>
+  phraseWord.slice(0, Math.max(STEM, phraseWord.length - LONG_WORD_ENDING));
 
 export function wordMatches(phraseWord: string, token: string): boolean {
-  if (phraseWord.length >= STEM) return token.startsWith(phraseWord.slice(0, STEM));
+  if (phraseWord.length >= STEM) return token.startsWith(stemOf(phraseWord));
   return token === phraseWord || token === phraseWord + 's';
 }
 
@@ -109,6 +117,8 @@ export class LooseMatcher {
       const candidates = this.#startingAt(tokens[i]!, bare?.[i] ?? null);
       if (candidates.length === 0) continue;
       for (const p of candidates) {
+        // The index finds phrases by their first 5 letters; a long first word needs more.
+        if (p.words[0]!.length > STEM + LONG_WORD_ENDING && !fits(p.words[0]!, i)) continue;
         let pos = i;
         let ok = true;
         for (let w = 1; w < p.words.length && ok; w++) {

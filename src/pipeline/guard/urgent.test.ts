@@ -80,6 +80,9 @@ describe('urgent guard', () => {
     ['en', 'Does letrozole improve live birth rates in PCOS?'],
     ['fr', 'Quels sont les signes du syndrome d’hyperstimulation ovarienne ?'],
     ['es', '¿Cuántos embriones se deben transferir?'],
+    // A German compound is not its first part: "Brustkrebs" (breast cancer) is not "Brustschmerzen"
+    // (chest pain), "Eizellen" (eggs) not "Eizellentnahme" (egg collection).
+    ['de', 'Ich habe Brustkrebs. Kann ich vor der Chemotherapie meine Eizellen einfrieren lassen?'],
     ['en', ''],
   ] as const)('%s: "%s" is not urgent', (lang, q) => {
     expect(guard.check(q, lang)).toBeNull();
