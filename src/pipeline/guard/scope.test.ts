@@ -114,6 +114,8 @@ describe('scope guard word lists', () => {
     const decisive = (q: string) => g.check(understand(q), false, 0).decisive;
     expect(decisive('so what is an AMH test actually useful for then?')).toBe(true);
     expect(decisive('Ativação oocitária artificial: em que casos é indicada?')).toBe(true);
+    // A concept named with words between its own ("trompes … perméables": tubal patency).
+    expect(decisive('Quel examen fait-on en premier pour voir si mes trompes sont perméables ?')).toBe(true);
     // Only concepts whose words have other senses: left to the classifier.
     expect(decisive('How do I create a trigger in PostgreSQL?')).toBe(false);
     expect(decisive('My father takes metformin for his diabetes, can he take it at night?')).toBe(false);

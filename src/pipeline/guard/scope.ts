@@ -137,7 +137,11 @@ export function compileScopeGuard(
       const coverage = english ? bankCoverage : 1;
       // Negated terms still show the topic: "we do not have PCOS" is a reproductive question.
       const terms = q.terms.filter((x) => !neutral.has(x.id));
-      const specific = [...new Set(terms.filter((x) => !general.has(x.id)).map((x) => x.id))];
+      // Concepts named with words between ("mes trompes sont perméables") count as well as phrases.
+      const apart = [...q.concepts, ...q.negatedConcepts].filter(
+        (id) => !neutral.has(id) && !general.has(id),
+      );
+      const specific = [...new Set([...terms.filter((x) => !general.has(x.id)).map((x) => x.id), ...apart])];
       const strongHits = [
         ...strong.match(q.tokens).map((m) => m.phrase),
         ...exact.match(q.tokens).map((m) => m.synonym),
