@@ -36,6 +36,17 @@ describe('glossary', () => {
     expect(g.languagesOf('semanas')).toEqual([]);
   });
 
+  it('reads a Spanish or Portuguese infinitive with a pronoun written onto it ("revisarme")', () => {
+    const check = compileGlossary({
+      version: 1,
+      entries: [{ en: ['check'], fr: ['vérifier'], es: ['revisar'], de: [], pt: ['verificar'], ar: [] }],
+    });
+    expect(check.english('revisarme')).toEqual(['check']);
+    expect(check.english('verificarlos')).toEqual(['check']);
+    expect(check.english('revisarmela')).toBeUndefined();
+    expect(check.english('arme')).toBeUndefined();
+  });
+
   it('translates a German compound by its last part, in German only', () => {
     const dose = compileGlossary({
       version: 1,

@@ -47,6 +47,7 @@ export type ForeignLanguage = 'fr' | 'es' | 'de' | 'pt' | 'ar';
 
 /** Inflectional endings (Latin-script languages) tried, longest first, when a word is not listed. */
 const INFLECTION_ENDINGS = ['es', 'en', 'er', 'em', 'e', 's'];
+const ENCLITIC = /^([a-z]{3,}[aei]r)(?:me|te|se|nos|os|lo|la|los|las|le|les)$/;
 
 /** Single-word foreign entries map to the English words of their entry (multi-word entries are skipped: word-level lookup). */
 export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossary {
@@ -83,6 +84,10 @@ export function compileGlossary(data: unknown, origin = 'glossary.yaml'): Glossa
       const stem = map.get(w.slice(0, -ending.length));
       if (stem) return stem;
     }
+    // A Spanish or Portuguese infinitive with its pronoun written onto it: "revisarme" (to check me)
+    // is "revisar", "congelarlos" (to freeze them) "congelar".
+    const clitic = ENCLITIC.exec(w);
+    if (clitic) return map.get(clitic[1]!);
     return undefined;
   };
   // The longest known last part, of five letters or more, of a German compound of 9+ letters with at
