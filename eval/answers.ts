@@ -22,7 +22,11 @@ import {
   platt,
   type CalibratorArtifact,
 } from '../src/pipeline/calibrate/calibrator.js';
-import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
+import {
+  TextClassifier,
+  trainAveragedTextClassifier,
+  type Example,
+} from '../src/pipeline/guard/text-classifier.js';
 import { FEATURE_NAMES, featureVector, type Features } from '../src/pipeline/calibrate/features.js';
 import { fitLogistic } from '../src/pipeline/calibrate/logistic.js';
 import { prepare, RERANK_TOP_N, type PipelineDeps } from '../src/pipeline/run.js';
@@ -331,9 +335,10 @@ export async function trainCalibrator(
     const key = (id: string): string => (rep === 0 ? `calib:${id}` : `calib:${rep}:${id}`);
     for (let k = 0; k < opts.folds; k++) {
       const m = new TextClassifier(
-        trainTextClassifier(
+        trainAveragedTextClassifier(
           examples.filter((_, i) => foldOf(key(usable[i]!.q.id), opts.folds) !== k),
           SCORER,
+          SCORER_RUNS,
         ),
       );
       usable.forEach((r, i) => {
@@ -390,7 +395,7 @@ export async function trainCalibrator(
   const { a, b } = fitPlatt(mapped);
   const threshold = sameDecisionThreshold(th.threshold, decision, { a, b });
   const oofP = mapped.map((i) => platt(oofScore[i]!, a, b));
-  const scorer = trainTextClassifier(examples, SCORER);
+  const scorer = trainAveragedTextClassifier(examples, SCORER, SCORER_RUNS);
   const kb = engine.knowledge();
   const artifact: CalibratorArtifact = {
     kind: 'confidence-calibrator',
@@ -444,6 +449,9 @@ export async function trainCalibrator(
  */
 /** Fold splits averaged for the calibrator's out-of-fold scores. */
 export const CALIBRATOR_OOF_REPEATS = Number(process.env.CALIBRATOR_OOF_REPEATS ?? 5);
+
+/** Training orders averaged into one scorer (see trainAveragedTextClassifier). */
+export const SCORER_RUNS = Number(process.env.SCORER_RUNS ?? 5);
 
 export const SCORER = {
   denseNames: [...FEATURE_NAMES],

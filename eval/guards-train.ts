@@ -16,7 +16,11 @@ import {
   URGENT_DENSE,
   type GuardArtifact,
 } from '../src/pipeline/guard/learned.js';
-import { TextClassifier, trainTextClassifier, type Example } from '../src/pipeline/guard/text-classifier.js';
+import {
+  TextClassifier,
+  trainAveragedTextClassifier,
+  type Example,
+} from '../src/pipeline/guard/text-classifier.js';
 import { guardSignals } from '../src/pipeline/run.js';
 import { understandQuestion } from '../src/pipeline/understand/index.js';
 import type { QuestionSet } from './questions-set.js';
@@ -39,6 +43,8 @@ export const SCOPE_LET_THROUGH_RATE = 0.05;
 
 /** Fold splits averaged for the out-of-fold probabilities the thresholds are chosen on. */
 export const OOF_REPEATS = Number(process.env.OOF_REPEATS ?? 5);
+/** Training orders averaged into each guard classifier (see trainAveragedTextClassifier). */
+export const GUARD_RUNS = Number(process.env.GUARD_RUNS ?? 5);
 
 export function loadGuardDev(path = GUARD_DEV_FILE): Labelled[] {
   return readFileSync(path, 'utf8')
@@ -128,7 +134,11 @@ export async function trainGuards(
       for (let k = 0; k < 5; k++) {
         const train = ex.filter((e) => fold(e.text) !== k);
         const m = new TextClassifier(
-          trainTextClassifier(train, { ...hyper, denseNames: [...names], positiveWeight }),
+          trainAveragedTextClassifier(
+            train,
+            { ...hyper, denseNames: [...names], positiveWeight },
+            GUARD_RUNS,
+          ),
         );
         ex.forEach((e, i) => {
           if (fold(e.text) === k) p[i]! += m.probability(e.text, e.dense) / OOF_REPEATS;
@@ -203,16 +213,16 @@ export async function trainGuards(
     else offTopicWithoutPhrase.notUrgent++;
   });
 
-  const urgent = trainTextClassifier(urgentEx, {
-    ...hyper,
-    denseNames: [...URGENT_DENSE],
-    positiveWeight: 2,
-  });
-  const scope = trainTextClassifier(scopeEx, {
-    ...hyper,
-    denseNames: [...SCOPE_DENSE],
-    positiveWeight: scopeWeight,
-  });
+  const urgent = trainAveragedTextClassifier(
+    urgentEx,
+    { ...hyper, denseNames: [...URGENT_DENSE], positiveWeight: 2 },
+    GUARD_RUNS,
+  );
+  const scope = trainAveragedTextClassifier(
+    scopeEx,
+    { ...hyper, denseNames: [...SCOPE_DENSE], positiveWeight: scopeWeight },
+    GUARD_RUNS,
+  );
   const devHash = createHash('sha256').update(readFileSync(devPath)).digest('hex');
   const artifact: GuardArtifact = {
     kind: 'guard-classifiers',

@@ -12,13 +12,15 @@ m.add('hsg', 'hsg');
 const ids = (s: string): string[] => m.match(foldTokens(s)).map((x) => x.id);
 
 describe('LooseMatcher', () => {
-  it('tries an Arabic word without the conjunction or preposition written onto it', () => {
+  it('tries an Arabic word without the conjunction, preposition or article written onto it', () => {
     const ar = new LooseMatcher();
     ar.add('vomit', 'تستفرغ');
     ar.add('pain', 'وجع شديد');
     const arIds = (s: string): string[] => ar.match(foldTokens(s)).map((x) => x.id);
     expect(arIds('سحب بويضات امس وتستفرغ طول الوقت')).toEqual(['vomit']);
     expect(arIds('عندي وجع شديد')).toEqual(['pain']);
+    // …and without the article: "الوجع الشديد" (the severe pain).
+    expect(arIds('هل الوجع الشديد طبيعي')).toEqual(['pain']);
     // Three letters carry no proclitic: "وجع" (pain) is not "جع".
     expect(arIds('وجع خفيف')).toEqual([]);
   });
@@ -78,7 +80,12 @@ describe('LooseMatcher', () => {
     for (const [id, p] of phrases) lm.add(id, p);
     const word1 = (pw: string, t: string): boolean =>
       pw.length >= 5 ? t.startsWith(pw.slice(0, Math.max(5, pw.length - 4))) : t === pw || t === pw + 's';
-    const bare = (t: string): string | null => (t.length > 3 && /^[وفب]/.test(t) ? t.slice(1) : null);
+    const bare = (t: string): string | null => {
+      if (t.length <= 3) return null;
+      const a = /^[وفب]/.test(t) ? t.slice(1) : t;
+      const b = a.startsWith('ال') && a.length >= 5 ? a.slice(2) : a;
+      return b === t ? null : b;
+    };
     const word = (pw: string, t: string): boolean =>
       word1(pw, t) || (bare(t) !== null && word1(pw, bare(t)!));
     const reference = (tokens: string[]): string[] => {
@@ -126,6 +133,9 @@ describe('LooseMatcher', () => {
       'فتستفرغ',
       'وجع',
       'ووجع',
+      'الوجع',
+      'والوجع',
+      'الشديد',
       'شديد',
       'وشديد',
       'brustschmerzen',

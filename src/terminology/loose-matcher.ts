@@ -43,12 +43,14 @@ const ARABIC_LETTER = /[\u0600-\u06FF]/;
 
 /**
  * An Arabic token without the one-letter conjunction or preposition written onto its front (و and,
- * ف so, ب with), or null when it has none or is too short to carry one (three letters: "وجع", pain,
- * begins with و itself).
+ * ف so, ب with) and without the article (ال, "الوجع الشديد" is "the severe pain"), or null when it
+ * has neither or is too short to carry one (three letters: "وجع", pain, begins with و itself).
  */
 export function withoutArabicProclitic(token: string): string | null {
   if (token.length <= 3 || !ARABIC_LETTER.test(token[0]!)) return null;
-  return token.startsWith('و') || token.startsWith('ف') || token.startsWith('ب') ? token.slice(1) : null;
+  let t = token.startsWith('و') || token.startsWith('ف') || token.startsWith('ب') ? token.slice(1) : token;
+  if (t.startsWith('ال') && t.length >= 5) t = t.slice(2);
+  return t === token ? null : t;
 }
 
 const NONE: readonly Phrase[] = Object.freeze([]);

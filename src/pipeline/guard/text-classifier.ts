@@ -150,6 +150,41 @@ export function trainTextClassifier(
   return { sparse, dense: [...wd], denseNames: opts.denseNames, bias: b, l2: opts.l2, epochs: opts.epochs };
 }
 
+/**
+ * The average of `runs` classifiers trained like {@link trainTextClassifier} with seeds `seed`,
+ * `seed + 1`, …: the order stochastic gradient descent visits the examples in moves single weights,
+ * and with them the probabilities of questions near a threshold, from one retraining to the next;
+ * the average of a few orders moves much less. (A logistic model's averaged weights give the
+ * average logit.)
+ */
+export function trainAveragedTextClassifier(
+  examples: readonly Example[],
+  opts: Parameters<typeof trainTextClassifier>[1],
+  runs: number,
+): TextClassifierModel {
+  if (runs <= 1) return trainTextClassifier(examples, opts);
+  const sparse = new Map<number, number>();
+  const dense = new Array<number>(opts.denseNames.length).fill(0);
+  let bias = 0;
+  for (let r = 0; r < runs; r++) {
+    const m = trainTextClassifier(examples, { ...opts, seed: opts.seed + r });
+    for (const [k, v] of m.sparse) sparse.set(k, (sparse.get(k) ?? 0) + v / runs);
+    m.dense.forEach((v, j) => (dense[j]! += v / runs));
+    bias += m.bias / runs;
+  }
+  return {
+    sparse: [...sparse]
+      .filter(([, v]) => Math.abs(v) > 1e-4)
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, v]) => [k, Math.round(v * 1e5) / 1e5]),
+    dense,
+    denseNames: opts.denseNames,
+    bias,
+    l2: opts.l2,
+    epochs: opts.epochs,
+  };
+}
+
 export class TextClassifier {
   // Dense over the hash space (2 MiB): an array read per feature instead of a map look-up.
   private readonly w = new Float64Array(DIMS);

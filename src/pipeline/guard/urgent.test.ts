@@ -54,6 +54,9 @@ describe('urgent guard', () => {
       'ohss',
     ],
     ['ar', 'مرتي سوت سحب بويضات امس وتستفرغ طول الوقت وما تتبول تقريباً من الصبح', 'ohss'],
+    // Pregnancy with sudden sharp pain and near-fainting, in Levantine and Gulf words ("وجع حاد", "أغمي").
+    ['ar', 'زوجتي حامل في الأسبوع السادس وفجأة عندها وجع حاد في بطنها وأغمي عليها', 'ectopic'],
+    ['ar', 'أنا حامل بعد الترجيع، هل الوجع الشديد في جنب واحد طبيعي؟', 'ectopic'],
     // "Can't stop vomiting" is vomiting.
     ['es', 'no paro de vomitar desde el ovitrelle, tripa hinchada como un globo y casi no hago pis', 'ohss'],
     // A clinician's shorthand, with no first-person words.
