@@ -54,6 +54,8 @@ describe('urgent guard', () => {
       'ohss',
     ],
     ['ar', 'مرتي سوت سحب بويضات امس وتستفرغ طول الوقت وما تتبول تقريباً من الصبح', 'ohss'],
+    // Eggs "entnommen" (taken) rather than the noun "Eizellentnahme"; fast breathing, little water passed.
+    ['de', 'Gestern wurden mir 25 Eizellen entnommen und jetzt atme ich schnell und habe kaum Urin.', 'ohss'],
     // Pregnancy with sudden sharp pain and near-fainting, in Levantine and Gulf words ("وجع حاد", "أغمي").
     ['ar', 'زوجتي حامل في الأسبوع السادس وفجأة عندها وجع حاد في بطنها وأغمي عليها', 'ectopic'],
     ['ar', 'أنا حامل بعد الترجيع، هل الوجع الشديد في جنب واحد طبيعي؟', 'ectopic'],
