@@ -19,6 +19,7 @@ import type { Answer } from '../src/domain/answer.js';
 import {
   CalibratorArtifactSchema,
   calibratorFrom,
+  calibratorText,
   platt,
   type CalibratorArtifact,
 } from '../src/pipeline/calibrate/calibrator.js';
@@ -66,6 +67,8 @@ export interface PreparedRow {
   evidence: string[];
   ranked: string[];
   pairs: Array<{ key: string; features: Record<PairFeatureName, number> }>;
+  /** What the calibrator's scorer reads for this question (see calibratorText). */
+  calibratorText: string;
   /** The candidate answer would be right: the question should be answered and an expected entry is in the top evidence. */
   supported: boolean;
 }
@@ -97,6 +100,7 @@ export async function prepareRows(
       evidence,
       ranked: p.ranked,
       pairs: p.pairs,
+      calibratorText: calibratorText(p.understood),
       supported:
         q.expected.status === 'answered' &&
         evidence.slice(0, RIGHT_IF_EXPECTED_IN_TOP).some((k) => exp.has(k)),
@@ -321,7 +325,7 @@ export async function trainCalibrator(
   const raw = usable.map((r) => featureVector(r.features!));
   const scaling = standardise(raw);
   const example = (r: PreparedRow, i: number): Example => ({
-    text: r.q.question,
+    text: r.calibratorText,
     dense: raw[i]!.map((v, j) => (v - scaling.mean[j]!) / scaling.std[j]!),
     label: labels[i]!,
   });

@@ -35,7 +35,7 @@ import { numbersIn } from './synthesize/claims.js';
 export const RERANK_TOP_N = 20;
 /** Pieces of evidence per option in a comparison question. */
 export const COMPARISON_PER_SIDE = 2;
-import type { Calibrator } from './calibrate/calibrator.js';
+import { calibratorText, type Calibrator } from './calibrate/calibrator.js';
 import type { ScopeGuard } from './guard/scope.js';
 import { GENERAL_CONCEPT, type UrgentFinding, type UrgentGuard } from './guard/urgent.js';
 import type { ScopeDecision } from './guard/scope.js';
@@ -754,7 +754,8 @@ export async function finish(
     p.final.timings = { ...p.timings, totalMs: round(performance.now() - p.started) };
     return p.final;
   }
-  const probability = p.evidence.length === 0 ? 0 : calibrator.probability(p.features!, p.understood.text);
+  const probability =
+    p.evidence.length === 0 ? 0 : calibrator.probability(p.features!, calibratorText(p.understood));
   p.trace.probability = round(probability);
   p.trace.threshold = calibrator.threshold;
   p.trace.calibratorVersion = calibrator.version;

@@ -76,6 +76,23 @@ export function calibratorFrom(a: CalibratorArtifact): Calibrator {
   };
 }
 
+/**
+ * The text the calibrator's scorer reads: the question as cleaned, and for a question in another
+ * language also the English it is searched with. The scorer's word features were learned mostly
+ * from English questions ("more successful than", "how many frozen eggs"); with the English words
+ * beside them, a French or Arabic question meets what was learned of its shape instead of falling
+ * back on the dense features alone.
+ */
+export function calibratorText(u: {
+  text: string;
+  language: string;
+  englishGloss: readonly string[];
+}): string {
+  return u.language === 'en' || u.englishGloss.length === 0
+    ? u.text
+    : `${u.text} ${u.englishGloss.join(' ')}`;
+}
+
 export function loadCalibrator(path: string): Calibrator {
   let raw: unknown;
   try {

@@ -56,6 +56,15 @@ describe('understandQuestion: known share of a foreign question', () => {
   });
 });
 
+describe('understandQuestion: English gloss of a foreign question', () => {
+  it('gives the English a foreign question is searched with, and nothing for an English one', () => {
+    const fr = understand('Le tabac diminue-t-il la fertilité masculine ?');
+    expect(fr.englishGloss).toContain('smoking');
+    expect(fr.searchText).toContain('smoking');
+    expect(understand('Does smoking lower male fertility?').englishGloss).toEqual([]);
+  });
+});
+
 describe('understandQuestion: terms', () => {
   it('reads a foreign synonym that is an ordinary English word as English in an English question', () => {
     // German "Abort" is a miscarriage, the French "AMP" assisted reproduction, Spanish "SOP" PCOS.

@@ -54,6 +54,12 @@ export interface UnderstoodQuestion {
    * the bank's vocabulary coverage is for an English question. 0 for English.
    */
   knownShare: number;
+  /**
+   * In another language than English: the English the question is searched with — its ordinary
+   * words through the glossary, its terminology phrases by their concepts' names, its corrections.
+   * Empty for English. (The calibrator reads it beside the question: see calibratorText.)
+   */
+  englishGloss: string[];
 }
 
 /** Words that set two options against each other, in the six languages (folded). */
@@ -222,6 +228,14 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
       if (inTerm.has(i) || deps.glossary?.english(w)) known++;
     });
   }
+  const englishGloss =
+    language === 'en'
+      ? []
+      : [
+          ...(deps.glossary?.translate(glossed, language) ?? []),
+          ...conceptNames,
+          ...corrections.filter(([from]) => !frame.has(from)).map(([, to]) => to),
+        ];
   return {
     text: scan.cleaned,
     language,
@@ -231,15 +245,9 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     // "aspirin"): added, not substituted, since a foreign word one letter away from an English
     // one is often a different word ("seria" is not "serial").
     searchText: [
-      ...(language === 'en'
-        ? tokens.filter((w) => !frame.has(w))
-        : [
-            ...topical,
-            ...(deps.glossary?.translate(glossed, language) ?? []),
-            ...conceptNames,
-            ...corrections.filter(([from]) => !frame.has(from)).map(([, to]) => to),
-          ]
-      ).filter((w) => !DIGITS.test(w)),
+      ...(language === 'en' ? tokens.filter((w) => !frame.has(w)) : [...topical, ...englishGloss]).filter(
+        (w) => !DIGITS.test(w),
+      ),
       ...searchNumbers(scan.cleaned),
     ].join(' '),
     corrections,
@@ -250,5 +258,6 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     comparison: findComparison(terms, tokens),
     asksDefinition: definition.asks,
     knownShare: content > 0 ? known / content : 0,
+    englishGloss,
   };
 }
