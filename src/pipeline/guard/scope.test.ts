@@ -38,6 +38,13 @@ describe('scope guard word lists', () => {
     expect(loose.check(family, false, 0).counts.strongWords).toBe(0);
   });
 
+  it('counts a German compound made on "Kinderwunsch" as a reproductive word, and "Kinder" alone not', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const strong = (q: string) => g.check(understand(q), false, 0).counts.strongWords;
+    expect(strong('Wie viel Alkohol ist in der Kinderwunschzeit noch okay?')).toBe(1);
+    expect(strong('Wie viele Kinder sollte man haben?')).toBe(0);
+  });
+
   it('reads Arabic exact terms through the light stemmer (article and suffixes)', () => {
     const g = compileScopeGuard(file({ exactTerms: { ...empty, ar: ['اللولب'] } }), () => true);
     expect(g.check(understand('أزلت اللولب أمس، هل نستطيع المحاولة مباشرة؟'), false, 0).inScope).toBe(true);
