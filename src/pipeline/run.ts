@@ -20,7 +20,7 @@ import type { Negation } from '../terminology/negation.js';
 import type { Vocabulary } from '../terminology/vocabulary.js';
 import { computeFeatures, type Features } from './calibrate/features.js';
 import { QUANTITY_FRAME_WORDS, quantityAsked, type QuantityKind } from './understand/quantity.js';
-import { foldText } from '../terminology/text.js';
+import { foldText, foldTokens } from '../terminology/text.js';
 import { bodiesNamed } from './understand/bodies.js';
 import {
   pairFeatures,
@@ -563,7 +563,14 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     numbersOf: qc.numbersOf,
     quantityMissing: qc.quantity !== null && !byScore.slice(0, 3).some((e) => quantityGiven(qc, e)),
     hasProfile: input.facts !== null,
-    conflict: findConflicts(packed, concepts, (c) => isIntervention(deps, c)).length > 0,
+    conflict:
+      findConflicts(
+        packed,
+        concepts,
+        (c) => isIntervention(deps, c),
+        (c) => deps.vocabulary.ancestors(c),
+        (e) => titleConcepts(deps, e.title),
+      ).length > 0,
   });
   trace.features = features;
   lap('featuresMs');
@@ -669,6 +676,20 @@ export function guardSignals(
 }
 
 const INTERVENTION_KINDS = new Set(['treatment', 'procedure', 'test']);
+const titleConceptsMemo = new WeakMap<object, Map<string, readonly string[]>>();
+/** The concepts a knowledge entry's title names (memoised per vocabulary: titles are fixed per bank). */
+export function titleConcepts(deps: PipelineDeps, title: string): readonly string[] {
+  let memo = titleConceptsMemo.get(deps.vocabulary);
+  if (!memo) titleConceptsMemo.set(deps.vocabulary, (memo = new Map()));
+  let c = memo.get(title);
+  if (!c) {
+    if (memo.size > 50_000) memo.clear();
+    c = [...new Set(deps.vocabulary.matcher.match(foldTokens(title)).map((m) => m.id))];
+    memo.set(title, c);
+  }
+  return c;
+}
+
 /** Whether a concept is something one does (treatment, procedure, test) — what conflicts are about. */
 export function isIntervention(deps: PipelineDeps, concept: string): boolean {
   return INTERVENTION_KINDS.has(deps.vocabulary.kindOf(concept) ?? '');
@@ -786,6 +807,8 @@ export async function finish(
     sideOf: p.sideOf,
     hasProfile: p.hasProfile,
     isIntervention: (c) => isIntervention(deps, c),
+    ancestors: (c) => deps.vocabulary.ancestors(c),
+    titleConcepts: (e) => titleConcepts(deps, e.title),
     quantityNotGiven: p.quantityNotGiven,
   });
   let statements = extractive.statements;

@@ -86,6 +86,10 @@ export function findConflicts(
   evidence: readonly Evidence[],
   focus: readonly string[],
   isIntervention: (concept: string) => boolean,
+  /** A concept's broader concepts (itself included): sources disagree about their most specific interventions only. */
+  ancestors?: (concept: string) => readonly string[],
+  /** The concepts a piece's title names: what its direction is about, when it names an intervention. */
+  titleConcepts?: (e: Evidence) => readonly string[],
 ): Array<{ concept: string; a: number; b: number }> {
   const positive = (d: Evidence['direction']): boolean => d === 'do' || d === 'consider';
   // Group by intervention concept, then pair "for" with "against" inside each group: linear in the
@@ -97,8 +101,18 @@ export function findConflicts(
     if (e.applicability.truth === 'not-met') return;
     const side = positive(e.direction) ? 'pos' : e.direction === 'do-not' ? 'neg' : null;
     if (!side) return;
-    for (const c of e.concepts) {
-      if (!isIntervention(c)) continue;
+    // An entry's broad interventions are not what it takes a side on when it also names a narrower
+    // one: "letrozole first" and "metformin not first" are both tagged ovulation induction, and do
+    // not disagree about it.
+    // An entry takes its side on the interventions its title names when it names one ("Metformin is
+    // not the first choice…" is tagged letrozole too, as the alternative it points to).
+    // An entry whose title names no intervention takes its side on all it is tagged with.
+    const tagged = e.concepts.filter((c) => isIntervention(c));
+    const named = new Set(titleConcepts ? titleConcepts(e) : []);
+    const own = [...named].some((c) => isIntervention(c)) ? tagged.filter((c) => named.has(c)) : tagged;
+    const broader = new Set(ancestors ? own.flatMap((c) => ancestors(c).filter((a) => a !== c)) : []);
+    for (const c of own) {
+      if (broader.has(c)) continue;
       const g = groups.get(c) ?? { pos: [], neg: [] };
       g[side].push(i);
       groups.set(c, g);
@@ -130,6 +144,10 @@ export function synthesizeExtractive(
     conceptLabel: (id: string) => string;
     /** Whether a concept is an intervention (treatment, procedure, test): conflicts are about those. */
     isIntervention: (concept: string) => boolean;
+    /** A concept's broader concepts, itself included (see findConflicts). */
+    ancestors?: (concept: string) => readonly string[];
+    /** The concepts a piece's title names (see findConflicts). */
+    titleConcepts?: (e: Evidence) => readonly string[];
     /** Comparison questions: the option each piece of evidence speaks to (shown as a prefix). */
     sideOf?: ReadonlyMap<string, string>;
     /**
@@ -177,16 +195,20 @@ export function synthesizeExtractive(
       });
     }
   }
-  const conflicts = findConflicts(evidence, opts.focusConcepts, opts.isIntervention).map(
-    ({ concept, a, b }) => {
-      const ea = evidence[a - 1]!;
-      const eb = evidence[b - 1]!;
-      const summary =
-        `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
-        `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
-      return { concept, citations: [a, b], summary };
-    },
-  );
+  const conflicts = findConflicts(
+    evidence,
+    opts.focusConcepts,
+    opts.isIntervention,
+    opts.ancestors,
+    opts.titleConcepts,
+  ).map(({ concept, a, b }) => {
+    const ea = evidence[a - 1]!;
+    const eb = evidence[b - 1]!;
+    const summary =
+      `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
+      `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
+    return { concept, citations: [a, b], summary };
+  });
   for (const c of conflicts)
     statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
   if (opts.quantityNotGiven && citations.length > 0) {
