@@ -25,6 +25,10 @@ describe('synonymForms', () => {
     expect(synonymForms('fr', 'fausses couches répétées')).toEqual(['fausses couches répétées']);
   });
 
+  it('keeps a synonym with odd spacing as written', () => {
+    expect(synonymForms('de', ' wiederholte  Fehlgeburten')[0]).toBe(' wiederholte  Fehlgeburten');
+  });
+
   it('always returns the synonym itself first, and no duplicates', () => {
     fc.assert(
       fc.property(fc.constantFrom(...LANGUAGES), fc.string({ maxLength: 40 }), (lang, s) => {

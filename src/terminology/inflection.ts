@@ -36,5 +36,6 @@ export function synonymForms(language: Language, synonym: string): string[] {
     const options = stem === null ? [w] : [w, ...ENDINGS.map((e) => stem + e).filter((x) => x !== w)];
     forms = forms.flatMap((f) => options.map((o) => [...f, o]));
   });
-  return forms.map((f) => f.join(' '));
+  // The first form is the synonym's own words; the synonym itself stands first, as written.
+  return [...new Set([synonym, ...forms.slice(1).map((f) => f.join(' '))])];
 }
