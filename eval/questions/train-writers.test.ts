@@ -146,6 +146,14 @@ const FILES = [
     block: 'writer-12-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
+  {
+    // A thirteenth writer, during the fifth session of 2026-11-26: not run at all, kept as the next
+    // session's clean measure (the twelfth was read in aggregate at that session's start and end).
+    file: 'candidates/validation-13.jsonl',
+    prefix: 'cm',
+    block: 'writer-13-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
 ] as const;
 
 /** What the writer was asked for in one language (English can differ: `english`). */
