@@ -168,6 +168,27 @@ export const CONTENT_FREE_WORDS: ReadonlySet<string> = new Set([
   'something',
   'still',
   'yet',
+  // Words of conversation, not of topic: "What is OHSS exactly?" is about OHSS. "exactly", rare in
+  // the bank, had become that question's most specific term, and its absence from the OHSS entry
+  // a reason to abstain.
+  'actually',
+  'anyway',
+  'basically',
+  'definitely',
+  'exactly',
+  'hello',
+  'honestly',
+  'literally',
+  'lol',
+  'maybe',
+  'okay',
+  'perhaps',
+  'please',
+  'precisely',
+  'probably',
+  'seriously',
+  'thank',
+  'thanks',
 ]);
 
 /** Stop-word list names, as recorded in the analyzer options. */
