@@ -20,7 +20,21 @@ async function main(files: string[]): Promise<void> {
   }
   const engine = await createEngine(configFromEnv());
   for (const file of files) {
-    const answerable = basename(file).startsWith('answerable');
+    const name = basename(file);
+    const answerable = name.startsWith('answerable');
+    // What a right answer is, from the file's name.
+    const rightStatus = (status: string): boolean =>
+      answerable
+        ? status === 'answered'
+        : name.startsWith('unanswerable')
+          ? status === 'insufficient-evidence'
+          : name.startsWith('urgent')
+            ? status === 'urgent'
+            : name.startsWith('not-urgent')
+              ? status !== 'urgent'
+              : name.startsWith('out-of-scope')
+                ? status === 'out-of-scope'
+                : false;
     let right = 0;
     let cited = 0;
     let n = 0;
@@ -32,7 +46,7 @@ async function main(files: string[]): Promise<void> {
       n++;
       const a = await engine.ask(question);
       const ids = a.citations.map((c) => c.id.replace(/^kb:/, ''));
-      const ok = answerable ? a.status === 'answered' : a.status === 'insufficient-evidence';
+      const ok = rightStatus(a.status);
       const hit = answerable && ids.some((id) => id.includes(label));
       if (ok) right++;
       if (hit) cited++;
@@ -42,7 +56,7 @@ async function main(files: string[]): Promise<void> {
         );
     }
     console.log(
-      `${basename(file)}: ${right} of ${n} ${answerable ? `answered, ${cited} citing the expected entry` : 'abstained'}`,
+      `${name}: ${right} of ${n} ${answerable ? `answered, ${cited} citing the expected entry` : 'right'}`,
     );
   }
 }

@@ -125,6 +125,10 @@ describe('scope guard word lists', () => {
     expect(decisive('Quel examen fait-on en premier pour voir si mes trompes sont perméables ?')).toBe(true);
     // Only concepts whose words have other senses: left to the classifier.
     expect(decisive('How do I create a trigger in PostgreSQL?')).toBe(false);
+    // Arabic light stemming reads "الجنينية" (embryonic) and "جنينين" (two embryos) as "جنين": the
+    // bare word is no name of embryo transfer, so a start-up "in its embryonic stage" is not one.
+    expect(decisive('كيف أكتب خطة عمل لمشروع ناشئ ما زال في مرحلته الجنينية؟')).toBe(false);
+    expect(decisive('هل أرجع جنينين أو واحد؟')).toBe(true);
     expect(decisive('My father takes metformin for his diabetes, can he take it at night?')).toBe(false);
     // An animal named: left to the classifier too.
     expect(decisive('Is IVF in cattle worth the cost for a dairy herd?')).toBe(false);
