@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arabicWithoutPreposition, PhraseMatcher } from './phrase-matcher.js';
+import { arabicLight, arabicWithoutPreposition, PhraseMatcher } from './phrase-matcher.js';
 import { foldText } from './text.js';
 
 describe('PhraseMatcher', () => {
@@ -102,6 +102,19 @@ describe('morphology in the phrase matcher', () => {
     expect(m.match(['thyroidiennes'], { compounds: false })).toEqual([]);
     // A German compound still splits on a written-out first word.
     expect(m.match(['uberstimulationssyndrom']).map((x) => x.id)).toEqual(['ohss']);
+  });
+});
+
+describe('Arabic light stemming', () => {
+  it('takes a second ending off only when four letters remain', () => {
+    // "الكافيين" (caffeine) must not meet "كافي" (enough).
+    expect(arabicLight('الكافيين')).toBe('كافي');
+    expect(arabicLight('كافي')).toBe('كاف');
+    expect(arabicLight('الحيوانات')).toBe('حيوان');
+    const m = new PhraseMatcher();
+    m.add('caffeine', 'الكافيين');
+    expect(m.match(['هل', 'هذا', 'كافي']).map((x) => x.id)).toEqual([]);
+    expect(m.match(['الكافيين', 'يضر']).map((x) => x.id)).toEqual(['caffeine']);
   });
 });
 

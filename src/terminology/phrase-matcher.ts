@@ -27,8 +27,10 @@ export function arabicLight(token: string): string {
     }
   }
   if (t.length > 3 && (t.startsWith('و') || t.startsWith('ب') || t.startsWith('ف'))) t = t.slice(1);
+  // A second ending is taken off only if four letters remain: "الكافيين" (caffeine) stopped at "كاف",
+  // which is also "كافي" (enough) with one ending off.
   for (let i = 0; i < 2; i++) {
-    const s = AR_SUFFIXES.find((x) => t.endsWith(x) && t.length - x.length >= 3);
+    const s = AR_SUFFIXES.find((x) => t.endsWith(x) && t.length - x.length >= (i === 0 ? 3 : 4));
     if (!s) break;
     t = t.slice(0, -s.length);
   }
