@@ -101,12 +101,11 @@ export function findConflicts(
     if (e.applicability.truth === 'not-met') return;
     const side = positive(e.direction) ? 'pos' : e.direction === 'do-not' ? 'neg' : null;
     if (!side) return;
-    // An entry's broad interventions are not what it takes a side on when it also names a narrower
-    // one: "letrozole first" and "metformin not first" are both tagged ovulation induction, and do
-    // not disagree about it.
-    // An entry takes its side on the interventions its title names when it names one ("Metformin is
-    // not the first choice…" is tagged letrozole too, as the alternative it points to).
-    // An entry whose title names no intervention takes its side on all it is tagged with.
+    // What an entry takes a side on: the interventions its title names, when it names one
+    // ("Metformin is not the first choice…" is tagged letrozole too, as the alternative it points
+    // to), else every intervention it is tagged with; and of those, not a broad one when a narrower
+    // one is there ("letrozole first" and "metformin not first" are both tagged ovulation
+    // induction, and do not disagree about it).
     const tagged = e.concepts.filter((c) => isIntervention(c));
     const named = new Set(titleConcepts ? titleConcepts(e) : []);
     const own = [...named].some((c) => isIntervention(c)) ? tagged.filter((c) => named.has(c)) : tagged;
