@@ -125,6 +125,7 @@ describe('two-word names said apart (matchSeparated)', () => {
   m.add('semen-analysis', 'sperm test');
   m.add('sperm-dna-fragmentation', 'DNA fragmentation');
   m.add('embryo-transfer', '3 embryos');
+  m.add('sperm-concentration', 'concentración de espermatozoides');
   const ids = (text: string, clauseStarts?: ReadonlySet<number>) => {
     const tokens = text.toLowerCase().split(' ');
     const contiguous = m.match(tokens);
@@ -142,6 +143,13 @@ describe('two-word names said apart (matchSeparated)', () => {
     expect(ids('blocked on both sides are my tubes')).toEqual([]); // four words between
   });
 
+  it('finds an "A de B" name with up to two words before its "de", in that order only', () => {
+    expect(ids('la concentracion minima normal de espermatozoides')).toEqual(['sperm-concentration']);
+    expect(ids('concentracion de espermatozoides')).toEqual([]); // `match` reports it
+    expect(ids('concentracion muy baja y normal de espermatozoides')).toEqual([]); // three words before "de"
+    expect(ids('espermatozoides de concentracion')).toEqual([]);
+  });
+
   it('leaves what the contiguous match finds, numbers, other phrases between and other clauses', () => {
     expect(ids('blocked tubes on the scan')).toEqual([]); // `match` reports it
     expect(ids('should he have a sperm dna fragmentation test')).toEqual([]);
@@ -153,9 +161,23 @@ describe('two-word names said apart (matchSeparated)', () => {
   it('never throws and reports spans inside the tokens on arbitrary text', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('my', 'tubes', 'are', 'blocked', 'raised', 'prolactin', 'x'), {
-          maxLength: 30,
-        }),
+        fc.array(
+          fc.constantFrom(
+            'my',
+            'tubes',
+            'are',
+            'blocked',
+            'raised',
+            'prolactin',
+            'x',
+            'de',
+            'concentración',
+            'espermatozoides',
+          ),
+          {
+            maxLength: 30,
+          },
+        ),
         (toks) => {
           for (const x of m.matchSeparated(toks, { maxGap: 2, contiguous: m.match(toks) })) {
             expect(x.start).toBeGreaterThanOrEqual(0);

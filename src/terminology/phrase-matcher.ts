@@ -48,6 +48,9 @@ export function arabicWithoutPreposition(token: string): string | null {
   return arabicLight(token.slice(1));
 }
 
+/** Words that link the two nouns of a name ("concentration de spermatozoïdes", "Anzahl der Spermien"), folded. */
+const LINKING_WORDS: readonly string[] = ['de', 'des', 'du', 'del', 'da', 'do', 'dos', 'das', 'der', 'of'];
+
 export interface PhraseMatch {
   /** Terminology id (concept or analyte). */
   id: string;
@@ -183,6 +186,26 @@ export class PhraseMatcher {
           // The later word: a negation cue before it reaches back over both ("tubes are not blocked").
           const at = Math.max(i, j);
           out.push({ id, start: at, end: at + 1, synonym });
+        }
+      }
+      // "A de B" names ("concentración de espermatozoides", "nombre de spermatozoïdes") said with
+      // words before the "de" ("concentración mínima normal de espermatozoides"): A, then within the
+      // gap the linking word and B, in that order.
+      for (const link of LINKING_WORDS) {
+        const linked = first.next.get(link);
+        if (!linked) continue;
+        for (let d = i + 2; d <= Math.min(light.length - 2, i + opts.maxGap + 1); d++) {
+          if (light[d] !== link || clause[d] !== clause[i] || clause[d + 1] !== clause[i]) continue;
+          const third = linked.next.get(light[d + 1]!);
+          if (!third || third.ids.length === 0 || !usable(light[d + 1]!)) continue;
+          let between = false;
+          for (let k = i + 1; k <= d + 1; k++) if (covered.has(k)) between = true;
+          if (between) continue;
+          for (const { id, synonym } of third.ids) {
+            if (found.has(id)) continue;
+            found.add(id);
+            out.push({ id, start: d + 1, end: d + 2, synonym });
+          }
         }
       }
     }
