@@ -272,3 +272,24 @@ describe('an urgent flag that no warning-sign phrase explains', () => {
     expect(a.status).toBe('urgent');
   });
 });
+
+describe('sources that disagree', () => {
+  it('says so, citing both, and names the intervention as it is shown to people', async () => {
+    // NICE does not offer IUI for unexplained infertility; ASRM and ESHRE recommend it with stimulation.
+    const engine = await createEngine();
+    const a = await engine.ask('Should we try IUI for unexplained infertility?');
+    expect(a.status).toBe('answered');
+    const nice = a.citations.find((c) => c.source.body === 'NICE');
+    expect(nice).toBeDefined();
+    const withNice = (a.conflicts ?? []).filter((c) => c.citations.includes(nice!.n));
+    expect(withNice.length).toBeGreaterThan(0);
+    for (const c of withNice) expect(c.summary).toMatch(/^Sources differ on IUI: /);
+    expect(a.statements.some((s) => s.role === 'conflict' && s.citations.includes(nice!.n))).toBe(true);
+  });
+
+  it('does not read a broad tag shared by two entries on different drugs as a disagreement', async () => {
+    const engine = await createEngine();
+    const { trace } = await engine.askWithTrace('Is letrozole better than clomid for PCOS?');
+    expect(trace.features?.conflict).toBe(0);
+  });
+});

@@ -803,7 +803,7 @@ export async function finish(
   const extractive = synthesizeExtractive(p.evidence, {
     queryTokens: p.understood.tokens,
     focusConcepts: focus,
-    conceptLabel: (id) => deps.vocabulary.label(id),
+    conceptLabel: (id) => deps.vocabulary.displayName(id),
     sideOf: p.sideOf,
     hasProfile: p.hasProfile,
     isIntervention: (c) => isIntervention(deps, c),
