@@ -15,7 +15,7 @@ import type { ProfileFacts } from '../domain/facts.js';
 import type { CoupleProfile } from '../domain/profile.js';
 import { applicabilityTruth, evaluateApplicability } from './rerank/applicability.js';
 import { strengthRank } from './rerank/index.js';
-import { isIntervention, titleConcepts, type PipelineDeps, type Serving } from './run.js';
+import { conflictTerms, type PipelineDeps, type Serving } from './run.js';
 import { findConflicts } from './synthesize/extractive.js';
 
 export interface RecommendationItem {
@@ -92,13 +92,7 @@ export function recommendFor(
     strengthRank: strengthRank(e.source),
   });
   const evidence = scored.map((s) => asEvidence(s.e, s.because));
-  const conflicts = findConflicts(
-    evidence,
-    [],
-    (c) => isIntervention(deps, c),
-    (c) => deps.vocabulary.ancestors(c),
-    (e) => titleConcepts(deps, e.title),
-  );
+  const conflicts = findConflicts(evidence, [], conflictTerms(deps));
   // Each item's conflicting entries, in the order of `conflicts`: one pass over the pairs instead of
   // a scan of every pair for every item (quadratic in the number of applicable recommendations).
   const conflictsOf = new Map<number, KnowledgeEntry[]>();

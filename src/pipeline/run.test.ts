@@ -129,7 +129,7 @@ describe('a figure the question asks for and no evidence gives', () => {
       queryTokens: mmr.understood.tokens,
       focusConcepts: mmr.understood.concepts,
       conceptLabel: (id) => id,
-      isIntervention: () => false,
+      conflictTerms: { isIntervention: () => false },
       quantityNotGiven: mmr.quantityNotGiven,
     });
     const note = s.statements.at(-1)!;

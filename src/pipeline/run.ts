@@ -46,7 +46,7 @@ import { applicabilityTruth, evaluateApplicability } from './rerank/applicabilit
 import { englishTier, specificity } from '../terminology/english-words.js';
 import type { KnowledgeIndex, RetrievalTrace } from './retrieve/knowledge.js';
 import { CONTENT_FREE_WORDS } from './retrieve/stopwords.js';
-import { findConflicts, synthesizeExtractive } from './synthesize/extractive.js';
+import { findConflicts, synthesizeExtractive, type ConflictTerms } from './synthesize/extractive.js';
 import { synthesizeWithLlm } from './synthesize/llm.js';
 import type { RemovedSentence } from './synthesize/verify.js';
 import { understandQuestion, type UnderstoodQuestion } from './understand/index.js';
@@ -563,14 +563,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     numbersOf: qc.numbersOf,
     quantityMissing: qc.quantity !== null && !byScore.slice(0, 3).some((e) => quantityGiven(qc, e)),
     hasProfile: input.facts !== null,
-    conflict:
-      findConflicts(
-        packed,
-        concepts,
-        (c) => isIntervention(deps, c),
-        (c) => deps.vocabulary.ancestors(c),
-        (e) => titleConcepts(deps, e.title),
-      ).length > 0,
+    conflict: findConflicts(packed, concepts, conflictTerms(deps)).length > 0,
   });
   trace.features = features;
   lap('featuresMs');
@@ -678,7 +671,7 @@ export function guardSignals(
 const INTERVENTION_KINDS = new Set(['treatment', 'procedure', 'test']);
 const titleConceptsMemo = new WeakMap<object, Map<string, readonly string[]>>();
 /** The concepts a knowledge entry's title names (memoised per vocabulary: titles are fixed per bank). */
-export function titleConcepts(deps: PipelineDeps, title: string): readonly string[] {
+function titleConcepts(deps: PipelineDeps, title: string): readonly string[] {
   let memo = titleConceptsMemo.get(deps.vocabulary);
   if (!memo) titleConceptsMemo.set(deps.vocabulary, (memo = new Map()));
   let c = memo.get(title);
@@ -690,8 +683,17 @@ export function titleConcepts(deps: PipelineDeps, title: string): readonly strin
   return c;
 }
 
+/** The terminology's answers findConflicts needs, for answers and recommendations alike. */
+export function conflictTerms(deps: PipelineDeps): ConflictTerms {
+  return {
+    isIntervention: (c) => isIntervention(deps, c),
+    ancestors: (c) => deps.vocabulary.ancestors(c),
+    titleConcepts: (e) => titleConcepts(deps, e.title),
+  };
+}
+
 /** Whether a concept is something one does (treatment, procedure, test) — what conflicts are about. */
-export function isIntervention(deps: PipelineDeps, concept: string): boolean {
+function isIntervention(deps: PipelineDeps, concept: string): boolean {
   return INTERVENTION_KINDS.has(deps.vocabulary.kindOf(concept) ?? '');
 }
 
@@ -806,9 +808,7 @@ export async function finish(
     conceptLabel: (id) => deps.vocabulary.displayName(id),
     sideOf: p.sideOf,
     hasProfile: p.hasProfile,
-    isIntervention: (c) => isIntervention(deps, c),
-    ancestors: (c) => deps.vocabulary.ancestors(c),
-    titleConcepts: (e) => titleConcepts(deps, e.title),
+    conflictTerms: conflictTerms(deps),
     quantityNotGiven: p.quantityNotGiven,
   });
   let statements = extractive.statements;

@@ -4,12 +4,12 @@
  * topics and symptoms with synonyms in English, French, Spanish, German, Portuguese and Arabic.
  * The same vocabulary tags knowledge entries, understands questions and expands retrieval.
  */
-import { synonymForms } from './inflection.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CLINICAL_DIR } from '../paths.js';
+import { synonymForms } from './inflection.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 
 export const LANGUAGES = ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const;

@@ -4,9 +4,9 @@
  * (diagnoses, treatments, tests, lifestyle, symptoms) plus lab analytes, all matched by one
  * phrase matcher in six languages.
  */
-import { synonymForms } from './inflection.js';
 import type { ConceptTerminology, Concept } from './concepts.js';
 import { englishTier } from './english-words.js';
+import { synonymForms } from './inflection.js';
 import { PhraseMatcher } from './phrase-matcher.js';
 import { foldTokens } from './text.js';
 

@@ -26,11 +26,13 @@ const piece = (
 
 const INTERVENTIONS = new Set(['iui', 'letrozole', 'metformin', 'ovulation-induction', 'ivf']);
 const isIntervention = (c: string): boolean => INTERVENTIONS.has(c);
+const tagsOnly = { isIntervention };
 const BROADER: Record<string, string[]> = { letrozole: ['ovulation-induction'] };
 const ancestors = (c: string): string[] => [c, ...(BROADER[c] ?? [])];
 // Stands for the terminology matcher: the concept ids whose names appear in the title.
 const titleConcepts = (e: Evidence): string[] =>
   [...INTERVENTIONS, 'pcos'].filter((c) => e.title.toLowerCase().includes(c.replace(/-/g, ' ')));
+const withHierarchyAndTitles = { isIntervention, ancestors, titleConcepts };
 
 describe('findConflicts', () => {
   it('pairs sources of different bodies that point opposite ways on one intervention', () => {
@@ -39,7 +41,7 @@ describe('findConflicts', () => {
       piece('b', 'No routine IUI', ['iui'], 'do-not', 'NICE'),
       piece('c', 'IUI is reasonable', ['iui'], 'consider', 'ESHRE'),
     ];
-    expect(findConflicts(ev, ['iui'], isIntervention)).toEqual([
+    expect(findConflicts(ev, ['iui'], tagsOnly)).toEqual([
       { concept: 'iui', a: 1, b: 2 },
       { concept: 'iui', a: 2, b: 3 },
     ]);
@@ -50,7 +52,7 @@ describe('findConflicts', () => {
       findConflicts(
         [piece('a', 'IUI', ['iui'], 'do', 'NICE'), piece('b', 'No IUI', ['iui'], 'do-not', 'NICE')],
         [],
-        isIntervention,
+        tagsOnly,
       ),
     ).toEqual([]);
     expect(
@@ -60,14 +62,14 @@ describe('findConflicts', () => {
           piece('b', 'No IUI', ['iui'], 'do-not', 'NICE', 'not-met'),
         ],
         [],
-        isIntervention,
+        tagsOnly,
       ),
     ).toEqual([]);
     expect(
       findConflicts(
         [piece('a', 'IUI', ['iui'], 'neutral', 'ESHRE'), piece('b', 'No IUI', ['iui'], 'do-not', 'NICE')],
         [],
-        isIntervention,
+        tagsOnly,
       ),
     ).toEqual([]);
   });
@@ -89,14 +91,14 @@ describe('findConflicts', () => {
       'ASRM',
     );
     // Without the hierarchy and the titles, the shared tags look like a disagreement.
-    expect(findConflicts([letrozole, metformin], [], isIntervention)).toEqual([
+    expect(findConflicts([letrozole, metformin], [], tagsOnly)).toEqual([
       { concept: 'letrozole', a: 1, b: 2 },
     ]);
-    expect(findConflicts([letrozole, metformin], [], isIntervention, ancestors, titleConcepts)).toEqual([]);
+    expect(findConflicts([letrozole, metformin], [], withHierarchyAndTitles)).toEqual([]);
     // A title naming no intervention leaves every tag its side.
     const noTitle = { ...metformin, title: 'Not the first choice in PCOS' };
-    expect(
-      findConflicts([letrozole, noTitle], [], isIntervention, ancestors, titleConcepts).map((c) => c.concept),
-    ).toEqual(['letrozole']);
+    expect(findConflicts([letrozole, noTitle], [], withHierarchyAndTitles).map((c) => c.concept)).toEqual([
+      'letrozole',
+    ]);
   });
 });

@@ -74,6 +74,16 @@ function citationOf(e: Evidence, n: number, queryTokens: readonly string[]): Cit
   return c;
 }
 
+/** What findConflicts needs to know of the terminology (run.ts `conflictTerms` builds it). */
+export interface ConflictTerms {
+  /** Whether a concept is an intervention (treatment, procedure, test): conflicts are about those. */
+  isIntervention(concept: string): boolean;
+  /** A concept's broader concepts (itself included): sources disagree about their most specific interventions only. */
+  ancestors?(concept: string): readonly string[];
+  /** The concepts a piece's title names: what its direction is about, when it names an intervention. */
+  titleConcepts?(e: Evidence): readonly string[];
+}
+
 /**
  * Opposite recommendations about the same intervention from different bodies: one says do (or
  * consider) it, the other says do not. Only interventions count (treatment, procedure, test
@@ -85,12 +95,9 @@ function citationOf(e: Evidence, n: number, queryTokens: readonly string[]): Cit
 export function findConflicts(
   evidence: readonly Evidence[],
   focus: readonly string[],
-  isIntervention: (concept: string) => boolean,
-  /** A concept's broader concepts (itself included): sources disagree about their most specific interventions only. */
-  ancestors?: (concept: string) => readonly string[],
-  /** The concepts a piece's title names: what its direction is about, when it names an intervention. */
-  titleConcepts?: (e: Evidence) => readonly string[],
+  terms: ConflictTerms,
 ): Array<{ concept: string; a: number; b: number }> {
+  const { isIntervention, ancestors, titleConcepts } = terms;
   const positive = (d: Evidence['direction']): boolean => d === 'do' || d === 'consider';
   // Group by intervention concept, then pair "for" with "against" inside each group: linear in the
   // evidence plus the conflicting pairs, rather than every pair of pieces (recommend can pass
@@ -141,12 +148,8 @@ export function synthesizeExtractive(
     queryTokens: readonly string[];
     focusConcepts: readonly string[];
     conceptLabel: (id: string) => string;
-    /** Whether a concept is an intervention (treatment, procedure, test): conflicts are about those. */
-    isIntervention: (concept: string) => boolean;
-    /** A concept's broader concepts, itself included (see findConflicts). */
-    ancestors?: (concept: string) => readonly string[];
-    /** The concepts a piece's title names (see findConflicts). */
-    titleConcepts?: (e: Evidence) => readonly string[];
+    /** How sources are found to disagree (see findConflicts). */
+    conflictTerms: ConflictTerms;
     /** Comparison questions: the option each piece of evidence speaks to (shown as a prefix). */
     sideOf?: ReadonlyMap<string, string>;
     /**
@@ -194,20 +197,16 @@ export function synthesizeExtractive(
       });
     }
   }
-  const conflicts = findConflicts(
-    evidence,
-    opts.focusConcepts,
-    opts.isIntervention,
-    opts.ancestors,
-    opts.titleConcepts,
-  ).map(({ concept, a, b }) => {
-    const ea = evidence[a - 1]!;
-    const eb = evidence[b - 1]!;
-    const summary =
-      `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
-      `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
-    return { concept, citations: [a, b], summary };
-  });
+  const conflicts = findConflicts(evidence, opts.focusConcepts, opts.conflictTerms).map(
+    ({ concept, a, b }) => {
+      const ea = evidence[a - 1]!;
+      const eb = evidence[b - 1]!;
+      const summary =
+        `Sources differ on ${opts.conceptLabel(concept)}: ${ea.source.body} ${ea.source.year} [${a}] and ` +
+        `${eb.source.body} ${eb.source.year} [${b}] point in opposite directions; discuss this with your clinician.`;
+      return { concept, citations: [a, b], summary };
+    },
+  );
   for (const c of conflicts)
     statements.push({ text: c.summary.replace(/ \[\d+\]/g, ''), citations: c.citations, role: 'conflict' });
   if (opts.quantityNotGiven && citations.length > 0) {
