@@ -7,7 +7,7 @@
  * which nothing is trained on (decision 0006); the fifth to ninth writers' files (ce… to ci…, all six
  * languages), validation sets until 2026-11-26 and training-only since (`train-val-5.jsonl` …
  * `train-val-9.jsonl`, decision 0009); and the tenth and eleventh writers' validation files
- * (`candidates/validation-10.jsonl`, `candidates/validation-11.jsonl`). Every line is `split: "fit"`.
+ * (`candidates/validation-10.jsonl` … `candidates/validation-14.jsonl`). Every line is `split: "fit"`.
  *
  * The counts tables in README-extra.md are computed here. To rewrite them:
  *
@@ -152,6 +152,14 @@ const FILES = [
     file: 'candidates/validation-13.jsonl',
     prefix: 'cm',
     block: 'writer-13-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
+  {
+    // A fourteenth writer, at the start of the sixth session of 2026-11-26: not run at all, kept as
+    // that session's clean measure (the thirteenth was read question by question during it).
+    file: 'candidates/validation-14.jsonl',
+    prefix: 'cn',
+    block: 'writer-14-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
 ] as const;
