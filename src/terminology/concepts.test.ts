@@ -25,6 +25,12 @@ describe('concept terminology', () => {
     ['syndrome d’hyperstimulation ovarienne', 'ohss'],
     ['متلازمة فرط تنبيه المبيض', 'ohss'],
     ['grossesse extra-utérine', 'ectopic-pregnancy'],
+    // Colloquial and singular forms found on a read validation file (2026-11-26, sixth session).
+    ['طلع عندي هرمون الحليب مرتفع في تحليل واحد', 'hyperprolactinaemia'],
+    ['Descobri que tenho uma trompa obstruída', 'tubal-factor'],
+    ['Pourquoi la clinique refuse de transférer les deux en même temps ?', 'embryo-transfer'],
+    ['رقم طوارئ أثناء فترة الإبر المنشطة', 'gonadotropins'],
+    ['مزوجين من 8 شهور ومازال ما جاش الحمل', 'infertility'],
   ])('finds the concept in %s', (text, id) => {
     expect(
       t

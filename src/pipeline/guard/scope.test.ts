@@ -77,6 +77,11 @@ describe('scope guard word lists', () => {
     // A compound is not split: "Kindergarten" is not a garden.
     expect(counts('Darf ich im Kindergarten arbeiten, wenn ich schwanger bin?').otherSpecies).toBe(0);
     expect(counts('Is fish oil worth taking while we try to conceive?').otherSpecies).toBe(0);
+    // Plants: "Befruchtung der Blüten" is a fruit tree's pollination.
+    expect(
+      counts('Meine Apfelbäume tragen kaum Früchte. Wie verbessere ich die Befruchtung der Blüten?')
+        .otherSpecies,
+    ).toBe(2);
   });
 
   it('refuses by rule words of animal breeding beside an animal, or without a term of a couple’s care', () => {
@@ -84,6 +89,9 @@ describe('scope guard word lists', () => {
     const check = (q: string) => g.check(understand(q), false, 0.5);
     expect(check('Ma chienne est en chaleur, quand la faire saillir ?').aboutAnimal).toBe(true);
     expect(check('Ma chienne est en chaleur, quand la faire saillir ?').inScope).toBe(false);
+    expect(check('Our golden retriever was mated 3 weeks ago. When can the vet scan her?').inScope).toBe(
+      false,
+    );
     // Insemination is a concept of a couple's care too, but a cow in heat is not a couple.
     const cows = check(
       '¿Cuántas horas después del celo hay que hacer la inseminación artificial a las vacas?',

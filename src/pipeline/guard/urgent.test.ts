@@ -59,6 +59,9 @@ describe('urgent guard', () => {
     // Pregnancy with sudden sharp pain and near-fainting, in Levantine and Gulf words ("وجع حاد", "أغمي").
     ['ar', 'زوجتي حامل في الأسبوع السادس وفجأة عندها وجع حاد في بطنها وأغمي عليها', 'ectopic'],
     ['ar', 'أنا حامل بعد الترجيع، هل الوجع الشديد في جنب واحد طبيعي؟', 'ectopic'],
+    // Dialect: "the test came out positive", "pain on one side", "blood came down on me, a lot".
+    ['ar', 'الاختبار طلع إيجابي بعد الترجيع، ومن امبارح عندي ألم في جهة وحدة تحت البطن', 'ectopic'],
+    ['ar', 'حامل في الأسبوع السابع ونزل علي دم كثير', 'ectopic'],
     // "Can't stop vomiting" is vomiting.
     ['es', 'no paro de vomitar desde el ovitrelle, tripa hinchada como un globo y casi no hago pis', 'ohss'],
     // A clinician's shorthand, with no first-person words.
@@ -118,6 +121,9 @@ describe('urgent guard: ordinary treatment questions stay non-urgent', () => {
     ['es', '¿Cuántos días después de la transferencia puedo hacer la prueba de embarazo?'],
     ['en', 'What is the usual bhCG level at 6 weeks?'],
     ['en', 'How many oocytes are usually retrieved at OPU in a woman with PCOS?'],
+    // A pregnancy with a routine question, and a blood test: no warning sign.
+    ['ar', 'أنا حامل بالأسبوع السابع وطلع تحليل الـ TSH عندي 3.1، بدي علاج ولا لأ؟'],
+    ['ar', 'عملت تحليل دم وطلع الحمل إيجابي، متى السونار؟'],
   ] as const)('%s: "%s"', (lang, q) => {
     expect(getUrgentGuard().check(q, lang)).toBeNull();
   });

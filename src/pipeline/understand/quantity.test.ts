@@ -36,6 +36,7 @@ describe('quantitative questions', () => {
     ['Nach wie vielen Wochen darf man wieder Sport machen?', 'duration'],
     ['Wie viel Folsäure brauche ich?', 'count'],
     ['Vitamin D für die Frau – wieviel mg am Tag?', 'dose'],
+    ['Just tell me the exact mg and which days.', 'dose'],
     ['Wieviel zahlt die Kasse für die zweite Insemination?', 'cost'],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 
