@@ -37,6 +37,12 @@ describe('quantitative questions', () => {
     ['Wie viel Folsäure brauche ich?', 'count'],
     ['Vitamin D für die Frau – wieviel mg am Tag?', 'dose'],
     ['Just tell me the exact mg and which days.', 'dose'],
+    ['¿Cuántos miligramos de metformina hay que tomar?', 'dose'],
+    ['Above what DFI % should we switch to ICSI?', 'level'],
+    ['À partir de quel taux de fragmentation faut-il une ICSI ?', 'level'],
+    // An interval: "every 4 weeks" answers it, not any number.
+    ['Wie oft sollte der TSH-Wert in der Schwangerschaft kontrolliert werden?', 'duration'],
+    ['How often should we have sex when trying?', 'duration'],
     ['Wieviel zahlt die Kasse für die zweite Insemination?', 'cost'],
   ] as const)('%s → %s', (q, kind) => expect(quantityAsked(foldText(q))).toBe(kind));
 
