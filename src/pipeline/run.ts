@@ -637,8 +637,9 @@ export function guardSignals(
     nonEnglish: understood.language === 'en' ? 0 : 1,
     ruleInScope: scope.inScope ? 1 : 0,
     // Another species counts only where no concept of the terminology ties the question to a
-    // couple's care: "cleaning the cat litter during IVF" names IVF, "our cat is pregnant" names none.
-    otherSpecies: scope.counts.specificTerms > 0 ? 0 : Math.min(3, scope.counts.otherSpecies),
+    // couple's care: "cleaning the cat litter during IVF" names IVF, "our cat is pregnant" names none,
+    // "basically infertile" soil only a concept said of soil as readily (speciesAmbiguousConcepts).
+    otherSpecies: scope.counts.careTermsBesideSpecies > 0 ? 0 : Math.min(3, scope.counts.otherSpecies),
     // The bank's coverage says nothing of a question in another language; how much of it the
     // terminology and glossary know says the same thing there.
     knownShareForeign: understood.language === 'en' ? 0 : understood.knownShare,

@@ -77,6 +77,13 @@ describe('scope guard word lists', () => {
     // A compound is not split: "Kindergarten" is not a garden.
     expect(counts('Darf ich im Kindergarten arbeiten, wenn ich schwanger bin?').otherSpecies).toBe(0);
     expect(counts('Is fish oil worth taking while we try to conceive?').otherSpecies).toBe(0);
+    // "Infertile" soil names the infertility concept, said of soil as readily as of people: it does not
+    // cancel the species words; IVF does.
+    const soil = counts(
+      'The soil in my veggie patch is sandy and basically infertile. What fertiliser is best?',
+    );
+    expect([soil.otherSpecies, soil.specificTerms, soil.careTermsBesideSpecies]).toEqual([2, 1, 0]);
+    expect(counts('Is it safe to clean the cat litter box during IVF?').careTermsBesideSpecies).toBe(1);
     // Plants: "Befruchtung der Blüten" is a fruit tree's pollination.
     expect(
       counts('Meine Apfelbäume tragen kaum Früchte. Wie verbessere ich die Befruchtung der Blüten?')
@@ -153,6 +160,7 @@ describe('scope guard word lists', () => {
     expect(n.inScope).toBe(false);
     expect(n.counts).toEqual({
       specificTerms: 0,
+      careTermsBesideSpecies: 0,
       strongWords: 0,
       weakWords: 0,
       generalConcepts: 0,

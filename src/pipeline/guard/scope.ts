@@ -30,6 +30,7 @@ const ScopeFileSchema = z.strictObject({
   generalConcepts: z.array(z.string()),
   neutralConcepts: z.array(z.string()).default([]),
   ambiguousConcepts: z.array(z.string()).default([]),
+  speciesAmbiguousConcepts: z.array(z.string()).default([]),
   reproductiveTerms: WordLists,
   /** Reproductive words matched as whole words only (their first five letters start unrelated words). */
   exactTerms: WordLists,
@@ -71,6 +72,11 @@ export interface ScopeDecision {
   /** Counts behind the decision (features of the learned scope classifier). */
   counts: {
     specificTerms: number;
+    /**
+     * Specific terms other than those said of soil, plants and poultry as readily as of people
+     * (`speciesAmbiguousConcepts`: "infertile soil"): the ones that cancel a species word.
+     */
+    careTermsBesideSpecies: number;
     strongWords: number;
     weakWords: number;
     generalConcepts: number;
@@ -108,9 +114,14 @@ export function compileScopeGuard(
   for (const id of file.ambiguousConcepts) {
     if (!isKnownTerm(id)) throw new Error(`${origin}: ambiguousConcepts: "${id}" is not a terminology id`);
   }
+  for (const id of file.speciesAmbiguousConcepts) {
+    if (!isKnownTerm(id))
+      throw new Error(`${origin}: speciesAmbiguousConcepts: "${id}" is not a terminology id`);
+  }
   const general = new Set(file.generalConcepts);
   const neutral = new Set(file.neutralConcepts);
   const ambiguous = new Set(file.ambiguousConcepts);
+  const speciesAmbiguous = new Set(file.speciesAmbiguousConcepts);
   const strong = new LooseMatcher(0);
   const weak = new LooseMatcher(0);
   const exact = new PhraseMatcher();
@@ -150,6 +161,7 @@ export function compileScopeGuard(
       const generalHits = [...new Set(terms.filter((x) => general.has(x.id)).map((x) => x.id))];
       const counts = {
         specificTerms: specific.length,
+        careTermsBesideSpecies: specific.filter((id) => !speciesAmbiguous.has(id)).length,
         strongWords: strongHits.length,
         weakWords: weakHits.length,
         generalConcepts: generalHits.length,
