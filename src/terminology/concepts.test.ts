@@ -31,6 +31,8 @@ describe('concept terminology', () => {
     ['Pourquoi la clinique refuse de transférer les deux en même temps ?', 'embryo-transfer'],
     ['رقم طوارئ أثناء فترة الإبر المنشطة', 'gonadotropins'],
     ['مزوجين من 8 شهور ومازال ما جاش الحمل', 'infertility'],
+    ['أنا حامل بالأسبوع السابع وطلع تحليل الـ TSH عندي 3.1', 'early-pregnancy'],
+    ['Je suis enceinte de 6 SA, TSH à 2,9', 'early-pregnancy'],
   ])('finds the concept in %s', (text, id) => {
     expect(
       t
@@ -51,6 +53,13 @@ describe('concept terminology', () => {
   it('does not match common words that only look like abbreviations', () => {
     // "et" (French "and"), "ist" (German "is"), "its" (English) must not be concepts.
     expect(t.matcher().match('le FSH et la LH; es ist gut; its value')).toEqual([]);
+  });
+
+  it('reads a pregnancy now, not the wish for one, as early pregnancy', () => {
+    const ids = (text: string) => t.matcher().match(text).map((m) => m.id);
+    expect(ids("I'm 7 weeks pregnant, do I keep taking folic acid?")).toContain('early-pregnancy');
+    expect(ids('How long does it usually take to get pregnant?')).not.toContain('early-pregnancy');
+    expect(ids('Wie werde ich schneller schwanger?')).not.toContain('early-pregnancy');
   });
 
   it('walks broader and narrower links', () => {
