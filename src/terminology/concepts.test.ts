@@ -56,7 +56,11 @@ describe('concept terminology', () => {
   });
 
   it('reads a pregnancy now, not the wish for one, as early pregnancy', () => {
-    const ids = (text: string) => t.matcher().match(text).map((m) => m.id);
+    const ids = (text: string) =>
+      t
+        .matcher()
+        .match(text)
+        .map((m) => m.id);
     expect(ids("I'm 7 weeks pregnant, do I keep taking folic acid?")).toContain('early-pregnancy');
     expect(ids('How long does it usually take to get pregnant?')).not.toContain('early-pregnancy');
     expect(ids('Wie werde ich schneller schwanger?')).not.toContain('early-pregnancy');
