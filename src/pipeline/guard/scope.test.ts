@@ -63,6 +63,12 @@ describe('scope guard word lists', () => {
     expect(() =>
       compileScopeGuard(file({ ambiguousConcepts: ['no-such-concept'] }), (id) => id !== 'no-such-concept'),
     ).toThrow(/ambiguousConcepts: "no-such-concept"/);
+    expect(() =>
+      compileScopeGuard(
+        file({ speciesAmbiguousConcepts: ['no-such-concept'] }),
+        (id) => id !== 'no-such-concept',
+      ),
+    ).toThrow(/speciesAmbiguousConcepts: "no-such-concept"/);
   });
 
   it('counts words naming another species as whole words, in every language', () => {
