@@ -63,6 +63,10 @@ export const NOT_FOR_GUARDS: readonly string[] = [
   'eval/questions/train-val-7.jsonl',
   'eval/questions/train-val-8.jsonl',
   'eval/questions/train-val-9.jsonl',
+  'eval/questions/train-val-10.jsonl',
+  'eval/questions/train-val-11.jsonl',
+  'eval/questions/train-val-12.jsonl',
+  'eval/questions/train-val-13.jsonl',
 ];
 
 /** Every training-only question file: eval/questions/train-*.jsonl, in name order. */

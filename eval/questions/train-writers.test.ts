@@ -6,8 +6,10 @@
  * `candidates/validation-en2.jsonl` (cc0001…) and `candidates/validation-ml2.jsonl` (cd0001…),
  * which nothing is trained on (decision 0006); the fifth to ninth writers' files (ce… to ci…, all six
  * languages), validation sets until 2026-11-26 and training-only since (`train-val-5.jsonl` …
- * `train-val-9.jsonl`, decision 0009); and the tenth and eleventh writers' validation files
- * (`candidates/validation-10.jsonl` … `candidates/validation-15.jsonl`). Every line is `split: "fit"`.
+ * `train-val-9.jsonl`, decision 0009); the tenth to thirteenth writers' files, likewise moved to
+ * training (`train-val-10.jsonl` … `train-val-13.jsonl`, seventh session of 2026-11-26); and the
+ * later writers' validation files (`candidates/validation-14.jsonl` … `candidates/validation-16.jsonl`).
+ * Every line is `split: "fit"`.
  *
  * The counts tables in README-extra.md are computed here. To rewrite them:
  *
@@ -125,7 +127,7 @@ const FILES = [
   {
     // A tenth writer, at the end of the third session of 2026-11-26: not read at all (the engine
     // has not been run on it), kept as the next session's clean measure.
-    file: 'candidates/validation-10.jsonl',
+    file: 'train-val-10.jsonl',
     prefix: 'cj',
     block: 'writer-10-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -133,7 +135,7 @@ const FILES = [
   {
     // An eleventh writer, at the start of the fourth session of 2026-11-26: not read at all until
     // that session's end (the fifth to ninth files had become training data during it).
-    file: 'candidates/validation-11.jsonl',
+    file: 'train-val-11.jsonl',
     prefix: 'ck',
     block: 'writer-11-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -141,7 +143,7 @@ const FILES = [
   {
     // A twelfth writer, at the end of the fourth session of 2026-11-26: not run at all, kept as the
     // next session's clean measure (the tenth and eleventh had been read in aggregate).
-    file: 'candidates/validation-12.jsonl',
+    file: 'train-val-12.jsonl',
     prefix: 'cl',
     block: 'writer-12-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -149,7 +151,7 @@ const FILES = [
   {
     // A thirteenth writer, during the fifth session of 2026-11-26: not run at all, kept as the next
     // session's clean measure (the twelfth was read in aggregate at that session's start and end).
-    file: 'candidates/validation-13.jsonl',
+    file: 'train-val-13.jsonl',
     prefix: 'cm',
     block: 'writer-13-counts',
     ...SIX_LANGUAGE_COUNTS,
@@ -168,6 +170,14 @@ const FILES = [
     file: 'candidates/validation-15.jsonl',
     prefix: 'co',
     block: 'writer-15-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
+  {
+    // A sixteenth writer, at the start of the seventh session of 2026-11-26: not run at all, kept as
+    // the next session's clean measure (the fifteenth was run at that session's start and end).
+    file: 'candidates/validation-16.jsonl',
+    prefix: 'cp',
+    block: 'writer-16-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
 ] as const;
