@@ -395,10 +395,14 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
   // Question words the bank and terminology never use, and how specific each is in everyday English.
   // An inflection of a bank word ("responders" where the bank says "responder") is not novel: it
   // has the same index term.
+  // In another language, a word the glossary translates or the terminology recognised is known
+  // there, though the bank never writes it ("mejora", "يؤثر"): counted novel until 2026-11-26, it
+  // was the "rarest term" of most foreign questions and never covered, which read as a gap.
   const novel = understood.tokens.filter(
     (w) =>
       w.length > 2 &&
       !/^\d+$/.test(w) &&
+      !understood.knownForeignWords.has(w) &&
       !serving.index.knowsWord(w) &&
       !serving.index.terms(w).some((t) => serving.index.vocabularyTerms.has(t)),
   );

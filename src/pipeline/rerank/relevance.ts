@@ -125,13 +125,23 @@ export function quantityGiven(q: QuestionContext, e: Evidence): boolean {
   let salient = salientStemsOf.get(q);
   if (!salient) {
     // The topic terms: asking words, units, time and outcome words and numbers only frame the question.
-    const topical = q.terms.filter((t) => !q.quantityFrame.has(t) && !/^\d/.test(t));
+    let topical = q.terms.filter((t) => !q.quantityFrame.has(t) && !/^\d/.test(t));
+    // In another language, a word the glossary does not translate stays in the question's own
+    // language ("Kinderwunschzeit", "okay"), and no English sentence of the bank can share it: only
+    // the topic terms the bank writes can be asked of a sentence. In English an unknown word stays
+    // required: it is as often an invented product as an everyday word.
+    if (!q.english) {
+      const known = topical.filter((t) => q.bankHasTerm(t));
+      if (known.length > 0) topical = known;
+    }
     salientStemsOf.set(q, (salient = new Set((topical.length > 0 ? topical : q.terms).map(stem5))));
   }
   // The number must sit with the question's topic: two of its topic terms, or every one when it
   // has fewer. One was enough for questions of up to four terms until 2026-11-26, when a single
   // generic term shared ("pregnancy") let a number about something else count as the answer.
   const need = Math.min(2, salient.size);
+  // (An entry's concept tags do not stand for a missing term: tried on 2026-11-26, a tag on
+  // miscarriage let "after 12 weeks any bleeding needs review" answer how long to wait after one.)
   return q.sentencesOf(e.key).some((s) => {
     let shared = 0;
     for (const t of salient) if (s.stems.has(t)) shared++;

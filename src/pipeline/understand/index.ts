@@ -60,6 +60,13 @@ export interface UnderstoodQuestion {
    * Empty for English. (The calibrator reads it beside the question: see calibratorText.)
    */
   englishGloss: string[];
+  /**
+   * In another language than English: the question's tokens that are known words of that language
+   * although the bank (written in English) never uses them — a word the glossary translates, a
+   * function word, a word inside a phrase the terminology recognised. They are not novel words in
+   * the calibrator's sense (which are what an invented product name looks like). Empty for English.
+   */
+  knownForeignWords: ReadonlySet<string>;
 }
 
 /** Words that set two options against each other, in the six languages (folded). */
@@ -221,8 +228,14 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
   const conceptNames = [...new Set(terms.map((t) => deps.vocabulary.label(t.id)))];
   let content = 0;
   let known = 0;
+  const knownForeignWords = new Set<string>();
   if (foreign) {
     raw.forEach((w, i) => {
+      const knownWord = inTerm.has(i) || !!deps.glossary?.english(w) || !!functionWords?.has(w);
+      if (knownWord) {
+        knownForeignWords.add(w);
+        knownForeignWords.add(tokens[i]!);
+      }
       if (w.length < 3 || DIGITS.test(w) || functionWords?.has(w)) return;
       content++;
       if (inTerm.has(i) || deps.glossary?.english(w)) known++;
@@ -258,6 +271,7 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     comparison: findComparison(terms, tokens),
     asksDefinition: definition.asks,
     knownShare: content > 0 ? known / content : 0,
+    knownForeignWords,
     englishGloss,
   };
 }
