@@ -63,8 +63,22 @@ function load(): Map<string, number> {
   return m;
 }
 
+// Asked for every word of every question (language detection, novel words), mostly the same few
+// thousand words: the answers are kept, up to a bound, since a miss tries seven inflections.
+const tierCache = new Map<string, number | null>();
+const TIER_CACHE_MAX = 50_000;
+
 /** SCOWL size of `word` (10 = most common … 70 = rare), trying simple inflections; null if not English. */
 export function englishTier(word: string): number | null {
+  const cached = tierCache.get(word);
+  if (cached !== undefined) return cached;
+  const tier = lookUpTier(word);
+  if (tierCache.size >= TIER_CACHE_MAX) tierCache.clear();
+  tierCache.set(word, tier);
+  return tier;
+}
+
+function lookUpTier(word: string): number | null {
   tiers ??= load();
   const w = word.toLowerCase();
   const direct = tiers.get(w);
