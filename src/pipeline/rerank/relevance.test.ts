@@ -22,7 +22,15 @@ function question(opts: {
     covers: (ec: string, qc: string) => ec === qc,
     questionNumbers: new Set<string>(),
     sentencesOf: () =>
-      opts.sentences.map((text) => ({ text, stems: new Set(text.toLowerCase().match(/[a-z]+/g)!.map(stem5)) })),
+      opts.sentences.map((text) => ({
+        text,
+        stems: new Set(
+          text
+            .toLowerCase()
+            .match(/[a-z]+/g)!
+            .map(stem5),
+        ),
+      })),
   } as unknown as QuestionContext;
 }
 
@@ -35,7 +43,10 @@ describe('quantityGiven', () => {
       sentences: ['Women who are trying should drink no more than 2 units of alcohol a week.'],
     });
     expect(quantityGiven(q, entry([]))).toBe(true);
-    const other = question({ terms: ['alcohol', 'semen'], sentences: ['Drink no more than 2 units of alcohol.'] });
+    const other = question({
+      terms: ['alcohol', 'semen'],
+      sentences: ['Drink no more than 2 units of alcohol.'],
+    });
     expect(quantityGiven(other, entry([]))).toBe(false);
   });
 
@@ -49,7 +60,11 @@ describe('quantityGiven', () => {
     });
     expect(quantityGiven(q, entry([]))).toBe(true);
     // In English an unknown word stays required (it is as often an invented product).
-    const en = question({ terms: ['alcohol', 'fertilozan'], bank: ['alcohol'], sentences: ['Drink 2 units of alcohol.'] });
+    const en = question({
+      terms: ['alcohol', 'fertilozan'],
+      bank: ['alcohol'],
+      sentences: ['Drink 2 units of alcohol.'],
+    });
     expect(quantityGiven(en, entry([]))).toBe(false);
   });
 });
