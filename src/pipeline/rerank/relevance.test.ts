@@ -6,7 +6,6 @@ import { quantityGiven, type QuestionContext } from './relevance.js';
 /** A question context with only what `quantityGiven` reads; index terms are the words themselves. */
 function question(opts: {
   terms: string[];
-  concepts?: string[];
   english?: boolean;
   bank?: string[];
   sentences: string[];
@@ -18,8 +17,6 @@ function question(opts: {
     quantityFrame: new Set(['much', 'dose']),
     english: opts.english ?? true,
     bankHasTerm: (t: string) => bank.has(t),
-    concepts: opts.concepts ?? [],
-    covers: (ec: string, qc: string) => ec === qc,
     questionNumbers: new Set<string>(),
     sentencesOf: () =>
       opts.sentences.map((text) => ({
@@ -34,7 +31,7 @@ function question(opts: {
   } as unknown as QuestionContext;
 }
 
-const entry = (concepts: string[]): Evidence => ({ key: 'kb:x', concepts }) as unknown as Evidence;
+const entry = (): Evidence => ({ key: 'kb:x', concepts: [] }) as unknown as Evidence;
 
 describe('quantityGiven', () => {
   it('needs two of the question’s topic terms in the sentence that gives the number', () => {
@@ -42,12 +39,12 @@ describe('quantityGiven', () => {
       terms: ['alcohol', 'trying'],
       sentences: ['Women who are trying should drink no more than 2 units of alcohol a week.'],
     });
-    expect(quantityGiven(q, entry([]))).toBe(true);
+    expect(quantityGiven(q, entry())).toBe(true);
     const other = question({
       terms: ['alcohol', 'semen'],
       sentences: ['Drink no more than 2 units of alcohol.'],
     });
-    expect(quantityGiven(other, entry([]))).toBe(false);
+    expect(quantityGiven(other, entry())).toBe(false);
   });
 
   it('asks a foreign question’s sentence only for the terms the bank writes', () => {
@@ -58,13 +55,13 @@ describe('quantityGiven', () => {
       bank: ['alcohol'],
       sentences: ['Drink no more than 2 units of alcohol a week.'],
     });
-    expect(quantityGiven(q, entry([]))).toBe(true);
+    expect(quantityGiven(q, entry())).toBe(true);
     // In English an unknown word stays required (it is as often an invented product).
     const en = question({
       terms: ['alcohol', 'fertilozan'],
       bank: ['alcohol'],
       sentences: ['Drink 2 units of alcohol.'],
     });
-    expect(quantityGiven(en, entry([]))).toBe(false);
+    expect(quantityGiven(en, entry())).toBe(false);
   });
 });

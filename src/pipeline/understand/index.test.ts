@@ -63,18 +63,18 @@ describe('understandQuestion: English gloss of a foreign question', () => {
     expect(fr.searchText).toContain('smoking');
     expect(understand('Does smoking lower male fertility?').englishGloss).toEqual([]);
   });
+});
 
-  describe('understandQuestion: known words of a foreign question', () => {
-    it('lists the words the glossary, the function words or a recognised phrase know, not an invented name', () => {
-      const es = understand('¿Para qué sirve Ovumax-Forte y cuántas cajas tengo que tomar?');
-      expect(es.language).toBe('es');
-      expect(es.knownForeignWords.has('para')).toBe(true); // a function word
-      expect(es.knownForeignWords.has('tomar')).toBe(true); // the glossary translates it
-      expect(es.knownForeignWords.has('ovumax')).toBe(false);
-      const fr = understand('Le tabac diminue-t-il la fertilité masculine ?');
-      expect(fr.knownForeignWords.has('tabac')).toBe(true); // inside a recognised phrase
-      expect(understand('Does smoking lower male fertility?').knownForeignWords.size).toBe(0);
-    });
+describe('understandQuestion: known words of a foreign question', () => {
+  it('lists the words the glossary, the function words or a recognised phrase know, not an invented name', () => {
+    const es = understand('¿Para qué sirve Ovumax-Forte y cuántas cajas tengo que tomar?');
+    expect(es.language).toBe('es');
+    expect(es.knownForeignWords.has('para')).toBe(true); // a function word
+    expect(es.knownForeignWords.has('tomar')).toBe(true); // the glossary translates it
+    expect(es.knownForeignWords.has('ovumax')).toBe(false);
+    const fr = understand('Le tabac diminue-t-il la fertilité masculine ?');
+    expect(fr.knownForeignWords.has('tabac')).toBe(true); // inside a recognised phrase
+    expect(understand('Does smoking lower male fertility?').knownForeignWords.size).toBe(0);
   });
 });
 
