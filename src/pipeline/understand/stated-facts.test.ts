@@ -65,6 +65,21 @@ describe('values a question states', () => {
     expect(fields('my TSH was at 3.9')).toEqual([['female.labs.tsh', 3.9, 'mIU/L']]);
   });
 
+  it('works out a BMI from a weight and a height given together, each partner’s own', () => {
+    const bmi = (q: string) => reader.read(q).bmi;
+    expect(bmi('وزني ٥١ كيلو وطولي ١٦٨، والدورة تجيني كل شهرين')).toEqual({ female: 18.1 });
+    expect(bmi('I weigh 51 kg and I am 1.68 m, is my weight the problem?')).toEqual({ female: 18.1 });
+    expect(bmi('Je pèse 95 kg pour 1m65, dois-je maigrir avant la FIV ?')).toEqual({ female: 34.9 });
+    expect(bmi('Ich wiege 48 kg bei 172 cm, ist das zu wenig?')).toEqual({ female: 16.2 });
+    expect(bmi('Tenho 1,70 e peso 110 kg. Preciso emagrecer?')).toEqual({ female: 38.1 });
+    expect(bmi('My husband weighs 120 kg and he is 1.80 m tall')).toEqual({ male: 37 });
+    // A stated BMI wins; a weight alone, an age, or a weight change gives none.
+    expect(bmi('Mido 1,60 y peso 82 kilos, o sea IMC 32')).toEqual({ female: 32 });
+    expect(bmi('I am 34 and weigh 60 kg')).toEqual({});
+    expect(bmi('I lost 25 kg after my gastric sleeve and I am 1.65 m')).toEqual({});
+    expect(bmi('I am 1.65 m and 12 kg')).toEqual({}); // outside the weights read
+  });
+
   it('builds a partial intake of what has an intake field, BMI apart', () => {
     const r = reader.read('TSH 3.4 and BMI 31 after 3 miscarriages');
     expect(r.intake).toEqual({

@@ -34,7 +34,7 @@ export interface StatedValue {
 export interface StatedFacts {
   /** A partial intake of the values that have an intake field; null when there is none. */
   intake: Intake | null;
-  /** BMI as stated (the intake derives it from height and weight, which a question rarely gives). */
+  /** BMI as stated, or worked out from a weight and a height the question gives together (bodySize in the data file). */
   bmi: { female?: number; male?: number };
   read: StatedValue[];
 }
@@ -55,6 +55,16 @@ const FileSchema = z.strictObject({
   notBefore: Words,
   malePartner: z.strictObject({ owner: Words }),
   bmi: z.strictObject({ names: Words, min: z.number(), max: z.number() }),
+  bodySize: z.strictObject({
+    weightUnits: Words,
+    weightWords: Words,
+    heightUnitsMetres: Words,
+    heightUnitsCentimetres: Words,
+    heightWords: Words,
+    weightChangeWords: Words,
+    weightKg: z.strictObject({ min: z.number(), max: z.number() }),
+    heightCm: z.strictObject({ min: z.number(), max: z.number() }),
+  }),
   miscarriages: z.strictObject({ words: Words, numberWords: z.record(z.string(), z.number().int()) }),
 });
 
@@ -112,6 +122,31 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
     `${START}(${alternatives(d.bmi.names)})${filler}${NUMBER}(?!\\d)${notDuration}`,
     'gu',
   );
+  // Weight and height, for a BMI worked out when a question gives both (see the data file).
+  const size = d.bodySize;
+  const weightRes = [
+    new RegExp(`${START}${NUMBER}\\s*(?:${alternatives(size.weightUnits)})${END}`, 'gu'),
+    new RegExp(`${START}(?:${alternatives(size.weightWords)})${filler}${NUMBER}(?!\\d)${notDuration}`, 'gu'),
+  ];
+  const weightChange = new RegExp(`${START}(?:${alternatives(size.weightChangeWords)})${END}`, 'u');
+  const heightRes: Array<{ re: RegExp; unit: 'm' | 'cm' | 'either' }> = [
+    { re: new RegExp(`${START}(1)\\s*m\\s*(\\d{2})${END}`, 'gu'), unit: 'm' }, // "1m68"
+    {
+      re: new RegExp(`${START}${NUMBER}\\s*(?:${alternatives(size.heightUnitsMetres)})${END}`, 'gu'),
+      unit: 'm',
+    },
+    {
+      re: new RegExp(`${START}${NUMBER}\\s*(?:${alternatives(size.heightUnitsCentimetres)})${END}`, 'gu'),
+      unit: 'cm',
+    },
+    {
+      re: new RegExp(
+        `${START}(?:${alternatives(size.heightWords)})${filler}${NUMBER}(?!\\d)${notDuration}(?!\\s*(?:${unitRe}|${alternatives(size.weightUnits)})${END})`,
+        'gu',
+      ),
+      unit: 'either',
+    },
+  ];
   const numberWords = new Map(Object.entries(d.miscarriages.numberWords).map(([k, v]) => [foldText(k), v]));
   const losses = new RegExp(
     `${START}(\\d+|${alternatives([...numberWords.keys()])})\\s+(?:${alternatives(d.miscarriages.words)})${END}`,
@@ -154,6 +189,39 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
         if (bmiOut[partner] !== undefined) continue;
         bmiOut[partner] = value;
         read.push({ field: `${partner}.bmi`, value, text: m[0].trim() });
+      }
+      // Weight and height, each partner's first: a BMI when both are given and no BMI is stated.
+      if (digits) {
+        const weights: Partial<Record<'female' | 'male', number>> = {};
+        const heights: Partial<Record<'female' | 'male', number>> = {};
+        for (const re of weightRes) {
+          for (const m of text.matchAll(re)) {
+            const kg = toNumber(m[1]!);
+            if (weightChange.test(text.slice(Math.max(0, m.index - 25), m.index))) continue;
+            const partner = ownedByMale(text, m.index) ? 'male' : 'female';
+            if (kg >= size.weightKg.min && kg <= size.weightKg.max) weights[partner] ??= kg;
+          }
+        }
+        for (const { re, unit } of heightRes) {
+          for (const m of text.matchAll(re)) {
+            const n =
+              m[2] !== undefined && unit === 'm' && re === heightRes[0]!.re
+                ? Number(`${m[1]}.${m[2]}`)
+                : toNumber(m[1]!);
+            const cm = unit === 'cm' || (unit === 'either' && n > 2.5) ? n : n * 100;
+            const partner = ownedByMale(text, m.index) ? 'male' : 'female';
+            if (cm >= size.heightCm.min && cm <= size.heightCm.max) heights[partner] ??= cm;
+          }
+        }
+        for (const partner of ['female', 'male'] as const) {
+          const kg = weights[partner];
+          const cm = heights[partner];
+          if (kg === undefined || cm === undefined || bmiOut[partner] !== undefined) continue;
+          const value = Math.round((kg / (cm / 100) ** 2) * 10) / 10;
+          if (value < d.bmi.min || value > d.bmi.max) continue;
+          bmiOut[partner] = value;
+          read.push({ field: `${partner}.bmi`, value, text: `${kg} kg, ${cm} cm` });
+        }
       }
       for (const m of text.matchAll(losses)) {
         const value = /^\d+$/.test(m[1]!) ? Number(m[1]) : numberWords.get(m[1]!);
