@@ -78,6 +78,21 @@ describe('understandQuestion: known words of a foreign question', () => {
   });
 });
 
+describe('understandQuestion: comparisons', () => {
+  it('sets against each other the options on either side of an "or", in its own sentence', () => {
+    expect(understand('Another IUI with stimulation, or IVF now?').comparison?.sides).toEqual([
+      ['iui', 'ovarian-stimulation'],
+      ['ivf'],
+    ]);
+    // The semen analysis of the first sentence is not an option of the second one's "or".
+    expect(
+      understand(
+        'The urologist found a varicocele and his count is a bit low. Should he have surgery or go to IVF?',
+      ).comparison,
+    ).toBeNull();
+  });
+});
+
 describe('understandQuestion: terms', () => {
   it('reads a foreign synonym that is an ordinary English word as English in an English question', () => {
     // German "Abort" is a miscarriage, the French "AMP" assisted reproduction, Spanish "SOP" PCOS.

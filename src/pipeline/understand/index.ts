@@ -76,13 +76,22 @@ const OPTION_KINDS = new Set(['treatment', 'procedure', 'test']);
 function findComparison(
   terms: readonly QuestionTerm[],
   tokens: readonly string[],
+  clauseStarts: ReadonlySet<number>,
 ): UnderstoodQuestion['comparison'] {
   const options = terms.filter((t) => !t.negated && OPTION_KINDS.has(t.kind));
   if (options.length < 2) return null;
   for (let i = 0; i < tokens.length; i++) {
     if (!DISJUNCTIONS.has(tokens[i]!)) continue;
-    const before = [...new Set(options.filter((t) => t.end <= i).map((t) => t.id))];
-    const after = [...new Set(options.filter((t) => t.start > i).map((t) => t.id))];
+    // The options an "or" sets against each other are in its own sentence: "his count is a bit low.
+    // Should he have surgery or go straight to IVF?" does not weigh the semen analysis against IVF.
+    let from = 0;
+    let to = tokens.length;
+    for (const c of clauseStarts) {
+      if (c <= i && c > from) from = c;
+      if (c > i && c < to) to = c;
+    }
+    const before = [...new Set(options.filter((t) => t.start >= from && t.end <= i).map((t) => t.id))];
+    const after = [...new Set(options.filter((t) => t.start > i && t.end <= to).map((t) => t.id))];
     if (
       before.length > 0 &&
       after.length > 0 &&
@@ -268,7 +277,7 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     concepts,
     negatedConcepts,
     injection: { detected: scan.detected, removedSentences: scan.removedSentences },
-    comparison: findComparison(terms, tokens),
+    comparison: findComparison(terms, tokens, breaks),
     asksDefinition: definition.asks,
     knownShare: content > 0 ? known / content : 0,
     knownForeignWords,
