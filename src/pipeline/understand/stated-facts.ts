@@ -129,22 +129,28 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
     new RegExp(`${START}(?:${alternatives(size.weightWords)})${filler}${NUMBER}(?!\\d)${notDuration}`, 'gu'),
   ];
   const weightChange = new RegExp(`${START}(?:${alternatives(size.weightChangeWords)})${END}`, 'u');
-  const heightRes: Array<{ re: RegExp; unit: 'm' | 'cm' | 'either' }> = [
-    { re: new RegExp(`${START}(1)\\s*m\\s*(\\d{2})${END}`, 'gu'), unit: 'm' }, // "1m68"
+  // Each height pattern with how its match reads in centimetres.
+  const heightRes: Array<{ re: RegExp; cm: (m: RegExpMatchArray) => number }> = [
+    // "1m68"
+    { re: new RegExp(`${START}1\\s*m\\s*(\\d{2})${END}`, 'gu'), cm: (m) => 100 + Number(m[1]) },
     {
       re: new RegExp(`${START}${NUMBER}\\s*(?:${alternatives(size.heightUnitsMetres)})${END}`, 'gu'),
-      unit: 'm',
+      cm: (m) => toNumber(m[1]!) * 100,
     },
     {
       re: new RegExp(`${START}${NUMBER}\\s*(?:${alternatives(size.heightUnitsCentimetres)})${END}`, 'gu'),
-      unit: 'cm',
+      cm: (m) => toNumber(m[1]!),
     },
+    // After a height word, no unit: up to 2.5 is metres, more is centimetres.
     {
       re: new RegExp(
         `${START}(?:${alternatives(size.heightWords)})${filler}${NUMBER}(?!\\d)${notDuration}(?!\\s*(?:${unitRe}|${alternatives(size.weightUnits)})${END})`,
         'gu',
       ),
-      unit: 'either',
+      cm: (m) => {
+        const n = toNumber(m[1]!);
+        return n > 2.5 ? n : n * 100;
+      },
     },
   ];
   const numberWords = new Map(Object.entries(d.miscarriages.numberWords).map(([k, v]) => [foldText(k), v]));
@@ -202,13 +208,10 @@ export function buildStatedFactsReader(data: unknown): StatedFactsReader {
             if (kg >= size.weightKg.min && kg <= size.weightKg.max) weights[partner] ??= kg;
           }
         }
-        for (const { re, unit } of heightRes) {
+        // Heights are looked for only when a weight was found: most questions with a number have none.
+        for (const { re, cm: toCm } of Object.keys(weights).length > 0 ? heightRes : []) {
           for (const m of text.matchAll(re)) {
-            const n =
-              m[2] !== undefined && unit === 'm' && re === heightRes[0]!.re
-                ? Number(`${m[1]}.${m[2]}`)
-                : toNumber(m[1]!);
-            const cm = unit === 'cm' || (unit === 'either' && n > 2.5) ? n : n * 100;
+            const cm = Math.round(toCm(m) * 10) / 10; // 1.68 × 100 is 168.00000000000003
             const partner = ownedByMale(text, m.index) ? 'male' : 'female';
             if (cm >= size.heightCm.min && cm <= size.heightCm.max) heights[partner] ??= cm;
           }
