@@ -649,6 +649,8 @@ export function guardSignals(
     knownShareForeign: understood.language === 'en' ? 0 : understood.knownShare,
     // Someone other than the couple (a parent, a child, a boss), with no concept of a couple's care.
     otherPerson: Math.min(3, scope.counts.otherPerson),
+    // An organ or aim of general medicine (the liver, blood pressure), on the same condition.
+    otherHealth: Math.min(3, scope.counts.otherHealth),
   };
   const lg = deps.learnedGuards;
   const pUrgent = lg ? lg.pUrgent(question, urgentDense) : null;

@@ -27,6 +27,7 @@ export const SCOPE_DENSE = [
   'otherSpecies',
   'knownShareForeign',
   'otherPerson',
+  'otherHealth',
 ] as const;
 /** Dense features of the urgent classifier. */
 export const URGENT_DENSE = ['ruleUrgent', 'partialGroups', 'presentCue'] as const;

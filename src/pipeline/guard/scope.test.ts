@@ -137,6 +137,20 @@ describe('scope guard word lists', () => {
     expect(counts('Does smoking lower sperm count?').otherPerson).toBe(0);
   });
 
+  it('counts organs and aims of general medicine on the same condition', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const counts = (q: string) => g.check(understand(q), false, 0).counts;
+    expect(counts('How much alcohol a week before my liver is damaged?').otherHealth).toBe(1);
+    expect(counts('Ab wie viel Alkohol pro Tag nimmt die Leber Schaden?').otherHealth).toBe(1);
+    // A test the bank covers for fertility only is no care concept alone: the father's TSH counts.
+    expect(counts("My dad's TSH is 7.8, is his blood pressure a worry?").otherHealth).toBe(1);
+    expect(counts("My dad's TSH is 7.8, is his blood pressure a worry?").otherPerson).toBe(1);
+    // A reproductive word beside the organ: the couple's question, not counted.
+    expect(counts('Does smoking damage the lungs and the sperm?').otherHealth).toBe(0);
+    // A care concept beside it: not counted.
+    expect(counts('Does PCOS raise cholesterol?').otherHealth).toBe(0);
+  });
+
   it('calls a question decisive when it names an unambiguous reproductive concept and no animal', () => {
     const g = getScopeGuard((id) => vocabulary.has(id));
     const decisive = (q: string) => g.check(understand(q), false, 0).decisive;
@@ -173,6 +187,7 @@ describe('scope guard word lists', () => {
       otherSpecies: 0,
       animalBreeding: 0,
       otherPerson: 0,
+      otherHealth: 0,
     });
     // With a reproductive concept beside it, the question is in scope as before.
     expect(neutral.check(understand('Can I fly two days after the embryo transfer?'), false, 0).inScope).toBe(

@@ -49,6 +49,12 @@ const ScopeFileSchema = z.strictObject({
    * the learned classifier that the question may be about someone else's health.
    */
   otherPersonTerms: WordLists.optional(),
+  /**
+   * Organs, conditions and aims of general medicine (the liver, the heart, blood pressure), matched
+   * as whole words: a signal for the learned classifier that the bank's lifestyle words are asked
+   * about another part of health ("how much alcohol before my liver is damaged?").
+   */
+  otherHealthTerms: WordLists.optional(),
 });
 
 export interface ScopeDecision {
@@ -86,6 +92,8 @@ export interface ScopeDecision {
     animalBreeding: number;
     /** People other than the couple (otherPersonTerms); 0 when a care concept or a reproductive word is named. */
     otherPerson: number;
+    /** Organs and aims of general medicine (otherHealthTerms); 0 when a care concept or a reproductive word is named. */
+    otherHealth: number;
   };
 }
 
@@ -128,8 +136,10 @@ export function compileScopeGuard(
   const species = new PhraseMatcher();
   const breeding = new PhraseMatcher();
   const person = new PhraseMatcher();
+  const health = new PhraseMatcher();
   for (const lang of LANGUAGES) {
     for (const w of file.otherPersonTerms?.[lang] ?? []) person.add('person', w);
+    for (const w of file.otherHealthTerms?.[lang] ?? []) health.add('health', w);
     for (const w of file.reproductiveTerms[lang]) strong.add('strong', w);
     for (const w of file.exactTerms[lang]) exact.add('strong', w);
     for (const w of file.weakTerms[lang]) weak.add('weak', w);
@@ -169,13 +179,16 @@ export function compileScopeGuard(
         otherSpecies: new Set(species.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
         animalBreeding: new Set(breeding.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
         otherPerson: 0,
+        otherHealth: 0,
       };
       const namesCareConcept = specific.some((id) => !ambiguous.has(id));
       // "My father's metformin dose" names only an ambiguous concept; "my mother had early menopause"
       // a care one; "ma grand-mère dit qu'il faut manger des dattes pour tomber enceinte" a relative's
       // advice about the couple's own conception (a reproductive word): only the first counts.
-      if (!namesCareConcept && strongHits.length === 0)
+      if (!namesCareConcept && strongHits.length === 0) {
         counts.otherPerson = new Set(person.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size;
+        counts.otherHealth = new Set(health.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size;
+      }
       const decisive = counts.otherSpecies === 0 && namesCareConcept;
       // An animal named beside a word of animal breeding is about the animal, whatever reproductive
       // concept the question also names ("¿cuántas horas después del celo inseminar a las vacas?"
