@@ -94,7 +94,12 @@ export async function trainGuards(
     data.push({ text: e.title, urgent: 0, inScope: 1, source: 'bank-title' });
 
   // Dense rule features, computed exactly as the pipeline computes them (no profile: questions alone).
-  const dense = data.map((d) => {
+  // Values each question states, read as the engine reads them before its guards (a stated value of
+  // a care analyte makes a question in scope: run.ts, guardSignals).
+  const stated = await Promise.all(
+    data.map(async (d) => (await engine.internals.statedFactsFor(d.text, null))?.read ?? []),
+  );
+  const dense = data.map((d, i) => {
     const understood = understandQuestion(d.text, {
       vocabulary: deps.vocabulary,
       negation: deps.negation,
@@ -108,11 +113,12 @@ export async function trainGuards(
       false,
       serving,
       deps,
+      stated[i],
     );
     return {
       urgent: URGENT_DENSE.map((k) => gs.urgentDense[k]),
       scope: SCOPE_DENSE.map((k) => gs.scopeDense[k]),
-      decisive: gs.scope.decisive,
+      decisive: gs.decisive,
       aboutAnimal: gs.scope.aboutAnimal,
     };
   });

@@ -223,6 +223,34 @@ describe('practical questions after a procedure', () => {
   });
 });
 
+describe('a value the question states', () => {
+  // A classifier that finds every question off-topic: what is tested is that a stated value of an
+  // analyte of a couple's care keeps the question in scope whatever it says, and that one of an
+  // analyte general medicine shares does not (the trained model's scores move with each retraining).
+  const refusingEverything: LearnedGuards = {
+    version: 'test-refuses-everything',
+    urgentThreshold: 0.99,
+    scopeThreshold: 0.5,
+    pUrgent: () => 0,
+    pInScope: () => 0.1,
+  };
+
+  it('of a care analyte keeps the question in scope; of a shared one, or beside an animal, it does not', async () => {
+    const engine = await createEngine({}, { learnedGuards: refusingEverything });
+    const semen = await engine.askWithTrace('my SA says concentration 13 million/ml. is that low?');
+    expect(semen.trace.stated.map((v) => v.field)).toEqual(['male.labs.sperm-concentration']);
+    expect(semen.answer.status).not.toBe('out-of-scope');
+    // TSH is one of the tests general medicine shares (scope.yaml ambiguousConcepts).
+    const tsh = await engine.askWithTrace("My dad's TSH is 7.8, does he need tablets?");
+    expect(tsh.trace.stated.length).toBeGreaterThan(0);
+    expect(tsh.answer.status).toBe('out-of-scope');
+    const dog = await engine.ask(
+      'My dog had a semen test: concentration 13 million/ml. Is that low for a dog?',
+    );
+    expect(dog.status).toBe('out-of-scope');
+  });
+});
+
 describe('warning signs the question denies', () => {
   it('are not evidence for it, and stay evidence when the question names their topic', async () => {
     const engine = await createEngine();

@@ -322,7 +322,15 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     ),
   );
   const contentTerms = questionTerms.filter((t) => !contentFree.has(t));
-  const gs = guardSignals(question, understood, questionTerms, input.facts !== null, serving, deps);
+  const gs = guardSignals(
+    question,
+    understood,
+    questionTerms,
+    input.facts !== null,
+    serving,
+    deps,
+    input.stated?.read ?? [],
+  );
   trace.guards = {
     pUrgent: gs.pUrgent === null ? null : round(gs.pUrgent),
     pInScope: gs.pInScope === null ? null : round(gs.pInScope),
@@ -603,6 +611,11 @@ function quantityFrameTerms(index: { terms(text: string): string[] }): ReadonlyS
 
 export interface GuardSignals {
   urgent: UrgentFinding | null;
+  /**
+   * In scope whatever the classifier says: the question names an unambiguous concept of a couple's
+   * care (`scope.decisive`), or states a value of an analyte that names one (see guardSignals).
+   */
+  decisive: boolean;
   urgentDense: Record<(typeof URGENT_DENSE)[number], number>;
   pUrgent: number | null;
   scope: ScopeDecision;
@@ -623,6 +636,7 @@ export function guardSignals(
   hasProfile: boolean,
   serving: Serving,
   deps: PipelineDeps,
+  stated: readonly StatedValue[] = [],
 ): GuardSignals {
   const rule = deps.urgent.check(question, understood.language);
   const sig = deps.urgent.signals(question);
@@ -660,9 +674,17 @@ export function guardSignals(
   // in scope whatever the classifier's words say: it refused "so what is an AMH test actually useful
   // for then?" on its chatty wording (scope.yaml `ambiguousConcepts`).
   // Animal breeding is out of scope whatever the classifier says (scope.ts, `aboutAnimal`).
+  // A value the question states of an analyte of a couple's care ("my SA says concentration 13
+  // million/ml, is that low?") ties it to reproductive health as firmly as the analyte's name: the
+  // stated-facts reader found the number with its unit, which no other sense of the words has. It was
+  // refused, naming no concept. An animal named leaves it to the classifier.
+  const statedCare = deps.scope.careTerms(
+    stated.map((v) => /^(?:female|male)\.labs\.(.+)$/.exec(v.field)?.[1] ?? '').filter((id) => id !== ''),
+  );
+  const decisive = scope.decisive || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
   const inScope = lg
-    ? !scope.aboutAnimal && (scope.decisive || pInScope! >= lg.scopeThreshold)
-    : scope.inScope;
+    ? !scope.aboutAnimal && (decisive || pInScope! >= lg.scopeThreshold)
+    : scope.inScope || (decisive && !scope.aboutAnimal);
   let urgent = rule;
   if (lg && pUrgent! >= lg.urgentThreshold && !rule) {
     // The classifier flags a warning sign that no rule names. When not one phrase of any rule is in
@@ -672,7 +694,7 @@ export function guardSignals(
     const closest = deps.urgent.closest(question, understood.language);
     urgent = closest.matched.length === 0 && !inScope ? null : closest;
   } else if (lg && pUrgent! < lg.urgentThreshold) urgent = null;
-  return { urgent, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
+  return { urgent, decisive, urgentDense, pUrgent, scope, scopeDense, pInScope, inScope };
 }
 
 const INTERVENTION_KINDS = new Set(['treatment', 'procedure', 'test']);

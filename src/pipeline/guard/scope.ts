@@ -99,6 +99,12 @@ export interface ScopeDecision {
 
 export interface ScopeGuard {
   readonly thresholds: { withStrongTerm: number; withWeakTerm: number; alone: number };
+  /**
+   * Of these terminology ids (analytes whose values a question states), those that name a couple's
+   * care: not general, neutral or ambiguous ("sperm concentration 13 million/mL" does, a father's
+   * glucose does not).
+   */
+  careTerms(ids: readonly string[]): string[];
   check(q: UnderstoodQuestion, hasProfile: boolean, bankCoverage: number): ScopeDecision;
 }
 
@@ -152,6 +158,7 @@ export function compileScopeGuard(
   const t = file.coverage;
   return {
     thresholds: t,
+    careTerms: (ids) => ids.filter((id) => !general.has(id) && !neutral.has(id) && !ambiguous.has(id)),
     check(q, hasProfile, bankCoverage) {
       // The bank is written in English: coverage says nothing about a question in another language.
       const english = q.language === 'en';
