@@ -7,6 +7,7 @@ import { loadBank } from '../kb/load.js';
 import { generateBankEntries } from '../kb/testing/generate-bank.js';
 import { KNOWLEDGE_DIR, PROJECT_ROOT } from '../paths.js';
 import { getVocabulary } from '../terminology/index.js';
+import type { Calibrator } from './calibrate/calibrator.js';
 import type { LearnedGuards } from './guard/learned.js';
 import { GENERAL_CONCEPT } from './guard/urgent.js';
 import { evaluateApplicability } from './rerank/applicability.js';
@@ -248,6 +249,33 @@ describe('a value the question states', () => {
       'My dog had a semen test: concentration 13 million/ml. Is that low for a dog?',
     );
     expect(dog.status).toBe('out-of-scope');
+  });
+});
+
+describe('a condition no entry is about', () => {
+  // A calibrator that would answer anything: only the rule can make these abstain.
+  const answersEverything: Calibrator = {
+    version: 'test-answers-everything',
+    threshold: 0.5,
+    probability: () => 0.99,
+  };
+
+  it('abstains, saying which condition the bank lacks, whatever the calibrator says', async () => {
+    const engine = await createEngine({}, { calibrator: answersEverything });
+    const served = engine.knowledge().entries;
+    // Adenomyosis is a condition of the terminology that no served entry is tagged with.
+    expect(served.some((e) => e.concepts.includes('adenomyosis'))).toBe(false);
+    const { answer, trace } = await engine.askWithTrace(
+      "I've been told I have adenomyosis. Does it lower IVF success and should I have down-regulation first?",
+    );
+    expect(trace.concepts).toContain('adenomyosis');
+    expect(answer.status).toBe('insufficient-evidence');
+    expect(trace.probability).toBe(0);
+    expect(answer.abstention?.reason).toContain('no entry of the knowledge bank is about adenomyosis');
+    // A condition the bank has entries on is answered as the calibrator says.
+    expect(served.some((e) => e.concepts.includes('pcos'))).toBe(true);
+    const pcos = await engine.ask('Does PCOS lower the chance of IVF working?');
+    expect(pcos.status).toBe('answered');
   });
 });
 

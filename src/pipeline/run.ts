@@ -77,6 +77,8 @@ export interface Serving {
   warningSignsByConcept: ReadonlyMap<string, readonly number[]>;
   /** Published recommendations that have applicability conditions (what profiles are matched against). */
   conditional: readonly KnowledgeEntry[];
+  /** Concepts some served entry is tagged with, and their broader concepts (see conditionsWithoutEntry). */
+  taggedConcepts: ReadonlySet<string>;
   /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
   applicableCache: Map<string, string[]>;
   /** The same, by the facts object (frozen and reused by the engine); weak, so it never grows. */
@@ -97,9 +99,12 @@ export function makeServing(snapshot: KnowledgeSnapshot, index: KnowledgeIndex):
       else warningSignsByConcept.set(c, [i]);
     }
   });
+  const taggedConcepts = new Set<string>();
+  for (const e of snapshot.entries) for (const c of e.concepts) taggedConcepts.add(c);
   return {
     snapshot,
     index,
+    taggedConcepts,
     newestYear: newest || new Date().getFullYear(),
     warningSigns,
     warningSignsByConcept,
@@ -160,6 +165,14 @@ export interface PreparedAnswer {
   features: Features | null;
   /** The quantity the question asks for when none of the packed evidence gives it (the answer says so). */
   quantityNotGiven: QuantityKind | null;
+  /**
+   * Conditions the question names that no served entry is about (tagged with it or a narrower
+   * one): "I have adenomyosis — does it lower IVF success?" Whatever the closest entries say is
+   * about something else, so the answer abstains (see finish). Of the labelled questions outside
+   * the held-out part that name one (fibroids, hydrosalpinx, endometrioma, adenomyosis…), all 62
+   * were unanswerable (2026-11-26, eighth session).
+   */
+  conditionsWithoutEntry: string[];
   trace: AnswerTrace;
   timings: Record<string, number>;
   started: number;
@@ -303,6 +316,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     pairs: [],
     features: null,
     quantityNotGiven: null,
+    conditionsWithoutEntry: [],
     trace,
     timings,
     started,
@@ -589,10 +603,31 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     pairs,
     features,
     quantityNotGiven: qc.quantity !== null && !packed.some((e) => quantityGiven(qc, e)) ? qc.quantity : null,
+    conditionsWithoutEntry: understood.concepts.filter(
+      (c) => deps.vocabulary.kindOf(c) === 'condition' && !entryAbout(serving, deps, c),
+    ),
     trace,
     timings,
     started,
   };
+}
+
+// Per knowledge version and vocabulary: the concepts some entry is about, with their broader ones.
+const aboutMemo = new WeakMap<ReadonlySet<string>, WeakMap<object, ReadonlySet<string>>>();
+/** Whether some served entry is tagged with `concept` or a narrower concept. */
+function entryAbout(serving: Serving, deps: PipelineDeps, concept: string): boolean {
+  let byVocabulary = aboutMemo.get(serving.taggedConcepts);
+  if (!byVocabulary) aboutMemo.set(serving.taggedConcepts, (byVocabulary = new WeakMap()));
+  let about = byVocabulary.get(deps.vocabulary);
+  if (!about) {
+    const all = new Set<string>();
+    for (const c of serving.taggedConcepts) {
+      all.add(c);
+      for (const a of deps.vocabulary.ancestors(c)) all.add(a);
+    }
+    byVocabulary.set(deps.vocabulary, (about = all));
+  }
+  return about.has(concept);
 }
 
 // The frame words of quantitative questions as index terms (stemmed by the bank's analyzer), once per index.
@@ -765,6 +800,10 @@ function abstention(
   const missing = [...new Set(p.evidence.flatMap((e) => e.applicability.missing.map((m) => m.need)))];
   const parts: string[] = [];
   if (p.evidence.length === 0) parts.push('no entry of the knowledge bank matches this question');
+  else if (p.conditionsWithoutEntry.length > 0)
+    parts.push(
+      `no entry of the knowledge bank is about ${p.conditionsWithoutEntry.map((c) => deps.vocabulary.label(c)).join(', ')}`,
+    );
   else {
     if (f.nonWordEn)
       parts.push(
@@ -806,8 +845,11 @@ export async function finish(
     p.final.timings = { ...p.timings, totalMs: round(performance.now() - p.started) };
     return p.final;
   }
+  // No evidence, or none about a condition the question names: nothing could support an answer.
   const probability =
-    p.evidence.length === 0 ? 0 : calibrator.probability(p.features!, calibratorText(p.understood));
+    p.evidence.length === 0 || p.conditionsWithoutEntry.length > 0
+      ? 0
+      : calibrator.probability(p.features!, calibratorText(p.understood));
   p.trace.probability = round(probability);
   p.trace.threshold = calibrator.threshold;
   p.trace.calibratorVersion = calibrator.version;
