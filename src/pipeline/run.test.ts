@@ -252,7 +252,7 @@ describe('a value the question states', () => {
   });
 });
 
-describe('a condition no entry is about', () => {
+describe('a condition or treatment no entry is about', () => {
   // A calibrator that would answer anything: only the rule can make these abstain.
   const answersEverything: Calibrator = {
     version: 'test-answers-everything',
@@ -272,6 +272,11 @@ describe('a condition no entry is about', () => {
     expect(answer.status).toBe('insufficient-evidence');
     expect(trace.probability).toBe(0);
     expect(answer.abstention?.reason).toContain('no entry of the knowledge bank is about adenomyosis');
+    // A treatment no entry is about: the same.
+    expect(served.some((e) => e.concepts.includes('acupuncture'))).toBe(false);
+    const acupuncture = await engine.ask('Does acupuncture on the day of the embryo transfer help IVF work?');
+    expect(acupuncture.status).toBe('insufficient-evidence');
+    expect(acupuncture.abstention?.reason).toContain('acupuncture');
     // A condition the bank has entries on is answered as the calibrator says.
     expect(served.some((e) => e.concepts.includes('pcos'))).toBe(true);
     const pcos = await engine.ask('Does PCOS lower the chance of IVF working?');

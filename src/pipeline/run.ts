@@ -77,7 +77,7 @@ export interface Serving {
   warningSignsByConcept: ReadonlyMap<string, readonly number[]>;
   /** Published recommendations that have applicability conditions (what profiles are matched against). */
   conditional: readonly KnowledgeEntry[];
-  /** Concepts some served entry is tagged with, and their broader concepts (see conditionsWithoutEntry). */
+  /** Concepts some served entry is tagged with, and their broader concepts (see topicsWithoutEntry). */
   taggedConcepts: ReadonlySet<string>;
   /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
   applicableCache: Map<string, string[]>;
@@ -166,13 +166,14 @@ export interface PreparedAnswer {
   /** The quantity the question asks for when none of the packed evidence gives it (the answer says so). */
   quantityNotGiven: QuantityKind | null;
   /**
-   * Conditions the question names that no served entry is about (tagged with it or a narrower
-   * one): "I have adenomyosis — does it lower IVF success?" Whatever the closest entries say is
-   * about something else, so the answer abstains (see finish). Of the labelled questions outside
-   * the held-out part that name one (fibroids, hydrosalpinx, endometrioma, adenomyosis…), all 62
-   * were unanswerable (2026-11-26, eighth session).
+   * Conditions, tests, procedures, treatments and topics the question names that no served entry is
+   * about (tagged with it or a narrower concept): "I have adenomyosis — does it lower IVF success?",
+   * "does acupuncture help IVF?". Whatever the closest entries say is about something else, so the
+   * answer abstains (see finish). Lifestyle concepts are left out: long questions mention coffee or
+   * yoga in passing beside what they ask. Of the labelled questions outside the held-out part naming
+   * one, every one is unanswerable (about 280; 2026-11-26, eighth session).
    */
-  conditionsWithoutEntry: string[];
+  topicsWithoutEntry: string[];
   trace: AnswerTrace;
   timings: Record<string, number>;
   started: number;
@@ -316,7 +317,7 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     pairs: [],
     features: null,
     quantityNotGiven: null,
-    conditionsWithoutEntry: [],
+    topicsWithoutEntry: [],
     trace,
     timings,
     started,
@@ -603,14 +604,17 @@ export function prepare(input: AskInput, serving: Serving, deps: PipelineDeps): 
     pairs,
     features,
     quantityNotGiven: qc.quantity !== null && !packed.some((e) => quantityGiven(qc, e)) ? qc.quantity : null,
-    conditionsWithoutEntry: understood.concepts.filter(
-      (c) => deps.vocabulary.kindOf(c) === 'condition' && !entryAbout(serving, deps, c),
+    topicsWithoutEntry: understood.concepts.filter(
+      (c) => TOPIC_KINDS.has(deps.vocabulary.kindOf(c) ?? '') && !entryAbout(serving, deps, c),
     ),
     trace,
     timings,
     started,
   };
 }
+
+/** Kinds of concept a question can be about that the bank must have an entry on (topicsWithoutEntry). */
+const TOPIC_KINDS = new Set(['condition', 'test', 'procedure', 'treatment', 'topic']);
 
 // Per knowledge version and vocabulary: the concepts some entry is about, with their broader ones.
 const aboutMemo = new WeakMap<ReadonlySet<string>, WeakMap<object, ReadonlySet<string>>>();
@@ -800,9 +804,9 @@ function abstention(
   const missing = [...new Set(p.evidence.flatMap((e) => e.applicability.missing.map((m) => m.need)))];
   const parts: string[] = [];
   if (p.evidence.length === 0) parts.push('no entry of the knowledge bank matches this question');
-  else if (p.conditionsWithoutEntry.length > 0)
+  else if (p.topicsWithoutEntry.length > 0)
     parts.push(
-      `no entry of the knowledge bank is about ${p.conditionsWithoutEntry.map((c) => deps.vocabulary.label(c)).join(', ')}`,
+      `no entry of the knowledge bank is about ${p.topicsWithoutEntry.map((c) => deps.vocabulary.label(c)).join(', ')}`,
     );
   else {
     if (f.nonWordEn)
@@ -847,7 +851,7 @@ export async function finish(
   }
   // No evidence, or none about a condition the question names: nothing could support an answer.
   const probability =
-    p.evidence.length === 0 || p.conditionsWithoutEntry.length > 0
+    p.evidence.length === 0 || p.topicsWithoutEntry.length > 0
       ? 0
       : calibrator.probability(p.features!, calibratorText(p.understood));
   p.trace.probability = round(probability);
