@@ -77,7 +77,7 @@ export interface Serving {
   warningSignsByConcept: ReadonlyMap<string, readonly number[]>;
   /** Published recommendations that have applicability conditions (what profiles are matched against). */
   conditional: readonly KnowledgeEntry[];
-  /** Concepts some served entry is tagged with, and their broader concepts (see topicsWithoutEntry). */
+  /** Concepts some served entry is tagged with (entryAbout adds their broader ones; see topicsWithoutEntry). */
   taggedConcepts: ReadonlySet<string>;
   /** Profile facts (canonical JSON) → keys of entries applicable to that profile; bounded, per snapshot. */
   applicableCache: Map<string, string[]>;
