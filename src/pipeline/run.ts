@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Answer, Citation, Statement } from '../domain/answer.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { ProfileFacts } from '../domain/facts.js';
-import type { StatedValue } from './understand/stated-facts.js';
+import { statedAnalyte, type StatedValue } from './understand/stated-facts.js';
 import { IssueError, issue } from '../domain/issues.js';
 import { canonicalJson, type KnowledgeSnapshot } from '../kb/bank.js';
 import type { KnowledgeEntry } from '../domain/knowledge.js';
@@ -718,7 +718,7 @@ export function guardSignals(
   // stated-facts reader found the number with its unit, which no other sense of the words has. It was
   // refused, naming no concept. An animal named leaves it to the classifier.
   const statedCare = deps.scope.careTerms(
-    stated.map((v) => /^(?:female|male)\.labs\.(.+)$/.exec(v.field)?.[1] ?? '').filter((id) => id !== ''),
+    stated.map(statedAnalyte).filter((id): id is string => id !== null),
   );
   const decisive = scope.decisive || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
   const inScope = lg
@@ -849,7 +849,7 @@ export async function finish(
     p.final.timings = { ...p.timings, totalMs: round(performance.now() - p.started) };
     return p.final;
   }
-  // No evidence, or none about a condition the question names: nothing could support an answer.
+  // No evidence, or none about a topic the question names (topicsWithoutEntry): nothing could support an answer.
   const probability =
     p.evidence.length === 0 || p.topicsWithoutEntry.length > 0
       ? 0

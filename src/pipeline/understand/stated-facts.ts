@@ -31,6 +31,13 @@ export interface StatedValue {
   text: string;
 }
 
+const LAB_FIELD = /^(?:female|male)\.labs\.(.+)$/;
+
+/** The analyte a stated value is of (`female.labs.tsh` → `tsh`), or null for a BMI or a count. */
+export function statedAnalyte(v: StatedValue): string | null {
+  return LAB_FIELD.exec(v.field)?.[1] ?? null;
+}
+
 export interface StatedFacts {
   /** A partial intake of the values that have an intake field; null when there is none. */
   intake: Intake | null;
