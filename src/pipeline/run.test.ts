@@ -250,6 +250,21 @@ describe('a value the question states', () => {
     );
     expect(dog.status).toBe('out-of-scope');
   });
+
+  it('sent with the couple’s profile, a question the word-list rule finds on topic stays in scope', async () => {
+    const engine = await createEngine({}, { learnedGuards: refusingEverything });
+    const profile = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'fixtures', 'intakes', 'unexplained.json'), 'utf8'),
+    ) as unknown;
+    const next = "Every test came back normal for both of us. What's our next step?";
+    expect((await engine.ask(next)).status).toBe('out-of-scope');
+    expect((await engine.ask(next, { profile })).status).not.toBe('out-of-scope');
+    // A profile does not bring an off-topic question in, nor one about another person.
+    expect((await engine.ask('What is the capital of France?', { profile })).status).toBe('out-of-scope');
+    expect((await engine.ask("Does my dad's liver need checking again?", { profile })).status).toBe(
+      'out-of-scope',
+    );
+  });
 });
 
 describe('a condition or treatment no entry is about', () => {

@@ -720,7 +720,22 @@ export function guardSignals(
   const statedCare = deps.scope.careTerms(
     stated.map(statedAnalyte).filter((id): id is string => id !== null),
   );
-  const decisive = scope.decisive || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
+  // A question sent with the couple's profile comes from their care, and when the word-list rule
+  // finds it in scope with that profile as context (the bank's words, or in another language a
+  // reproductive or care word) and nothing names an animal, another person or an organ of general
+  // medicine, the classifier's reading of its wording does not overrule it: "Every test came back
+  // normal for both of us. What's our next step?", sent with an unexplained-infertility intake, was
+  // refused (2026-11-26, ninth session). Every labelled question sent with a profile, outside the
+  // held-out part, is in scope (232). The classifier learns from questions alone, without profiles.
+  const profileContext =
+    hasProfile &&
+    scope.inScope &&
+    (understood.language === 'en' || scope.signals.length > 0) &&
+    scope.counts.otherSpecies === 0 &&
+    scope.counts.otherPerson === 0 &&
+    scope.counts.otherHealth === 0;
+  const decisive =
+    scope.decisive || profileContext || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
   const inScope = lg
     ? !scope.aboutAnimal && (decisive || pInScope! >= lg.scopeThreshold)
     : scope.inScope || (decisive && !scope.aboutAnimal);

@@ -45,6 +45,16 @@ describe('negation', () => {
     ).toThrow(/both a negator and a continuer/);
   });
 
+  it('does not negate in a question opened by a negative auxiliary and its subject', () => {
+    expect(negated("Wouldn't transferring two embryos give us twice the chance?", 'embryos')).toBe(false);
+    expect(negated("Don't I need a semen analysis first?", 'semen')).toBe(false);
+    expect(negated("OK. Isn't it too early to test?", 'test')).toBe(false);
+    // A statement without a subject, or the auxiliary inside the clause, still negates.
+    expect(negated("Don't have any pain, just spotting", 'pain')).toBe(true);
+    expect(negated("We didn't have any bleeding", 'bleeding')).toBe(true);
+    expect(negated("Can't feel any pain", 'pain')).toBe(true);
+  });
+
   it('refuses a word listed both as negator and terminator', () => {
     expect(() =>
       compileNegation({ version: 1, negationWindow: 3, negators: ['no', 'but'], terminators: ['but'] }),

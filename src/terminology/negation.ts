@@ -5,7 +5,9 @@
  * sentence or clause (`. ; : ! ?`) and words such as "but" close a negation's scope, as in NegEx:
  * in "just say yes or no: I have OHSS" the OHSS is not negated. A cue next to a verb of stopping
  * (`continuers`) says the opposite: in "I can't stop vomiting", "no paro de vomitar", "elle n'arrête
- * pas de vomir", "sie hört nicht auf zu erbrechen" the vomiting goes on.
+ * pas de vomir", "sie hört nicht auf zu erbrechen" the vomiting goes on. A clause that opens with a
+ * negative auxiliary and its subject ("Wouldn't transferring two embryos double our chances?",
+ * "Don't I need a semen analysis?") asks for a yes; it negates nothing (`askingAuxiliaries`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ const NegationFileSchema = z.strictObject({
   negators: z.array(z.string().min(1)).min(1),
   terminators: z.array(z.string().min(1)).default([]),
   continuers: z.array(z.string().min(1)).default([]),
+  askingAuxiliaries: z.array(z.string().min(1)).default([]),
+  askingSubjects: z.array(z.string().min(1)).default([]),
 });
 
 export interface Negation {
@@ -80,6 +84,18 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
   for (const t of continuers)
     if (cues.has(t)) throw new Error(`${origin}: "${t}" is both a negator and a continuer`);
   const window = parsed.data.negationWindow;
+  // Folded, "wouldn't" is "wouldn" + "t": the auxiliary, then the cue.
+  const askingAux = new Set(parsed.data.askingAuxiliaries.flatMap((n) => foldTokens(n)));
+  const askingSubjects = new Set(parsed.data.askingSubjects.flatMap((n) => foldTokens(n)));
+  const clauseStartAt = (k: number, breaks?: ReadonlySet<number>): boolean => k === 0 || !!breaks?.has(k);
+  // "Wouldn't transferring…", "Isn't it…", "Don't I…": the auxiliary opens the clause, its "t" follows,
+  // then the subject (a pronoun, a determiner or a gerund) — a question's word order, not a statement's
+  // ("don't have any pain" has no subject).
+  const asking = (tokens: readonly string[], k: number, breaks?: ReadonlySet<number>): boolean => {
+    if (tokens[k] !== 't' || !askingAux.has(tokens[k - 1] ?? '') || !clauseStartAt(k - 1, breaks)) return false;
+    const next = tokens[k + 1] ?? '';
+    return askingSubjects.has(next) || (next.length > 4 && next.endsWith('ing'));
+  };
   return {
     isNegated(tokens, start, clauseBreaks) {
       // Walk back from the phrase; stop at the window's edge, a clause start or a terminator.
@@ -87,7 +103,12 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
         if (clauseBreaks?.has(k + 1)) return false;
         const t = tokens[k]!;
         if (terminators.has(t)) return false;
-        if (cues.has(t)) return !continuers.has(tokens[k + 1] ?? '') && !continuers.has(tokens[k - 1] ?? '');
+        if (cues.has(t))
+          return (
+            !continuers.has(tokens[k + 1] ?? '') &&
+            !continuers.has(tokens[k - 1] ?? '') &&
+            !asking(tokens, k, clauseBreaks)
+          );
       }
       return false;
     },

@@ -56,6 +56,8 @@ export interface Vocabulary {
   notInEnglish: ReadonlySet<string>;
   /** How to show the concept in an answer ("IUI", "Letrozole"): its `display` name, else its label capitalised. */
   displayName(id: string): string;
+  /** Every English synonym of every concept, as [concept id, synonym] (analytes not included). */
+  englishConceptSynonyms: ReadonlyArray<readonly [string, string]>;
 }
 
 export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly AnalyteTerms[]): Vocabulary {
@@ -70,6 +72,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
   // Folded English synonyms of every concept: a foreign synonym spelt like one of them is English too.
   const englishKeys = new Set(concepts.all().flatMap((c) => c.en.map((s) => foldTokens(s).join(' '))));
   const notInEnglish = new Set<string>();
+  const englishConceptSynonyms: Array<readonly [string, string]> = [];
   for (const c of concepts.all()) {
     for (const lang of ['fr', 'es', 'de', 'pt'] as const)
       for (const s of c[lang]) {
@@ -83,6 +86,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     labels.set(c.id, c.en[0]!);
     english.set(c.id, c.en);
     matcher.add(c.id, c.id.replace(/-/g, ' '));
+    for (const s of c.en) englishConceptSynonyms.push([c.id, s]);
     for (const lang of ['en', 'fr', 'es', 'de', 'pt', 'ar'] as const) {
       for (const s of c[lang]) {
         for (const f of synonymForms(lang, s)) matcher.add(c.id, f);
@@ -110,6 +114,7 @@ export function buildVocabulary(concepts: ConceptTerminology, analytes: readonly
     words,
     englishNames: (id) => english.get(id) ?? [],
     notInEnglish,
+    englishConceptSynonyms,
     displayName: (id) => {
       const d = concepts.concept(id)?.display;
       if (d) return d;

@@ -122,6 +122,28 @@ describe('understandQuestion: terms', () => {
     );
     expect(understand('Was tun bei unregelmäßigem Zyklus?').concepts).toContain('anovulation');
   });
+
+  it('reads an English name in another inflection or order than the terminology lists', () => {
+    // Listed: "fertility preservation", "frozen embryo transfer" / "frozen transfer", "pregnancy loss".
+    expect(understand("Does ESHRE's guideline on preserving fertility cover trans men?").concepts).toContain(
+      'fertility-preservation',
+    );
+    expect(understand('Do the frozen transfers count as separate cycles?').concepts).toContain(
+      'frozen-embryo-transfer',
+    );
+    expect(understand("We've had repeated pregnancy losses.").concepts).toContain('miscarriage');
+    // Single words are not stemmed: "injecting PRP" is not gonadotropin injections, nor a
+    // "temp of 38.9" temping; and two words with others between do not count.
+    expect(understand('Is injecting PRP into the ovaries worth it?').concepts).not.toContain('gonadotropins');
+    expect(understand('my temp is 38.9 with chills').concepts).not.toContain('fertility-awareness');
+    expect(understand('should I get my thyroid tested?').concepts).not.toContain('fertility-assessment');
+  });
+
+  it('does not read a question opened by a negative auxiliary as denying what it asks about', () => {
+    const u = understand("Wouldn't transferring two embryos give us twice the chance?");
+    expect(u.concepts).toContain('embryo-transfer');
+    expect(u.negatedConcepts).not.toContain('embryo-transfer');
+  });
 });
 
 describe('understandQuestion: spelling and translation', () => {
