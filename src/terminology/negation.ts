@@ -92,7 +92,8 @@ export function compileNegation(data: unknown, origin = 'negation.yaml'): Negati
   // then the subject (a pronoun, a determiner or a gerund) — a question's word order, not a statement's
   // ("don't have any pain" has no subject).
   const asking = (tokens: readonly string[], k: number, breaks?: ReadonlySet<number>): boolean => {
-    if (tokens[k] !== 't' || !askingAux.has(tokens[k - 1] ?? '') || !clauseStartAt(k - 1, breaks)) return false;
+    if (tokens[k] !== 't' || !askingAux.has(tokens[k - 1] ?? '') || !clauseStartAt(k - 1, breaks))
+      return false;
     const next = tokens[k + 1] ?? '';
     return askingSubjects.has(next) || (next.length > 4 && next.endsWith('ing'));
   };
