@@ -720,20 +720,27 @@ export function guardSignals(
   const statedCare = deps.scope.careTerms(
     stated.map(statedAnalyte).filter((id): id is string => id !== null),
   );
-  // A question sent with the couple's profile comes from their care, and when the word-list rule
-  // finds it in scope with that profile as context (the bank's words, or in another language a
-  // reproductive or care word) and nothing names an animal, another person or an organ of general
-  // medicine, the classifier's reading of its wording does not overrule it: "Every test came back
-  // normal for both of us. What's our next step?", sent with an unexplained-infertility intake, was
+  // A question sent with the couple's profile comes from their care. When it names anything of
+  // reproductive health — a concept of the terminology (even one general medicine shares: weight,
+  // "all tests normal"), a reproductive or care word — or the word-list rule finds it on topic with
+  // the profile as context, and nothing names an animal, another person or an organ of general
+  // medicine, the classifier's reading of its wording does not overrule it: "every test came back
+  // normal... so whats the next step for us?" (with an unexplained-infertility intake) and "is my
+  // weight maybe why my cycles are all over the place and no bfp?" (with an underweight one) were
   // refused (2026-11-26, ninth session). Every labelled question sent with a profile, outside the
-  // held-out part, is in scope (232). The classifier learns from questions alone, without profiles.
+  // held-out part, is in scope (232). The classifier learns from questions alone, without profiles,
+  // and still decides a profile's question that names nothing ("what is the capital of France?").
+  const c = scope.counts;
+  const namesReproductiveHealth =
+    understood.concepts.length + understood.negatedConcepts.length > 0 ||
+    c.strongWords + c.weakWords + c.generalConcepts + c.specificTerms > 0 ||
+    (scope.inScope && understood.language === 'en');
   const profileContext =
     hasProfile &&
-    scope.inScope &&
-    (understood.language === 'en' || scope.signals.length > 0) &&
-    scope.counts.otherSpecies === 0 &&
-    scope.counts.otherPerson === 0 &&
-    scope.counts.otherHealth === 0;
+    namesReproductiveHealth &&
+    c.otherSpecies === 0 &&
+    c.otherPerson === 0 &&
+    c.otherHealth === 0;
   const decisive =
     scope.decisive || profileContext || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
   const inScope = lg
