@@ -33,10 +33,15 @@ const DEFINITION_PHRASES: readonly string[] = [
   'is that called',
   "it's called",
   'it is called',
+  'what is meant by',
+  'explain what',
+  'stand for',
+  'stands for',
   // French
   'que signifie',
   'que veut dire',
   'veut dire',
+  'ca veut dire quoi',
   'definition de',
   'definit',
   'considere',
@@ -46,6 +51,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   // Spanish
   'que significa',
   'significa',
+  'que quiere decir',
+  'quiere decir',
   'definicion',
   'se considera',
   'se consideran',
@@ -54,6 +61,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   // German
   'was bedeutet',
   'was bedeuten',
+  'was heisst',
+  'was heißt',
   'bedeutet',
   'definition',
   'gilt als',
@@ -66,6 +75,8 @@ const DEFINITION_PHRASES: readonly string[] = [
   // Portuguese
   'o que significa',
   'significa',
+  'o que quer dizer',
+  'quer dizer',
   'definicao',
   'considerado',
   'considerada',
