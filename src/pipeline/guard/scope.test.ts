@@ -117,6 +117,24 @@ describe('scope guard word lists', () => {
     expect(check('Does the timing of mating around ovulation matter for IUI?').aboutAnimal).toBe(false);
   });
 
+  it('refuses by rule an animal the reproductive words are said of: possessive, after a preposition, or subject', () => {
+    const g = getScopeGuard((id) => vocabulary.has(id));
+    const aboutAnimal = (q: string) => g.check(understand(q), false, 0.5).aboutAnimal;
+    expect(aboutAnimal('What is the normal sperm count of a bull?')).toBe(true);
+    expect(aboutAnimal("Is my cat's pregnancy normal?")).toBe(true);
+    expect(aboutAnimal('Is IVF in cattle worth the cost?')).toBe(true);
+    expect(aboutAnimal('my dog is pregnant, when will she give birth?')).toBe(true);
+    expect(aboutAnimal('Ma chienne est enceinte, combien de temps dure la gestation ?')).toBe(true);
+    expect(aboutAnimal('¿Cuánto dura el embarazo de una perra?')).toBe(true);
+    expect(aboutAnimal('Meine Hündin ist schwanger, wann kommen die Welpen?')).toBe(true);
+    // An animal beside the couple's care, or a person of the list (the vet): not about an animal.
+    expect(aboutAnimal('Can I take my dog for a walk after embryo transfer?')).toBe(false);
+    expect(aboutAnimal('We have two cats. Is toxoplasmosis a risk while trying to conceive?')).toBe(false);
+    expect(aboutAnimal('My husband is a vet. Could the hormones he handles lower his sperm count?')).toBe(
+      false,
+    );
+  });
+
   it('counts people other than the couple only when no care concept or reproductive word is named', () => {
     const g = getScopeGuard((id) => vocabulary.has(id));
     const counts = (q: string) => g.check(understand(q), false, 0).counts;

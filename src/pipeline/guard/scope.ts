@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { CLINICAL_DIR } from '../../paths.js';
 import { LANGUAGES } from '../../terminology/concepts.js';
 import { LooseMatcher } from '../../terminology/loose-matcher.js';
-import { PhraseMatcher } from '../../terminology/phrase-matcher.js';
+import { PhraseMatcher, type PhraseMatch } from '../../terminology/phrase-matcher.js';
+import { foldTokens } from '../../terminology/text.js';
 import type { UnderstoodQuestion } from '../understand/index.js';
 
 const WordLists = z.strictObject(
@@ -44,6 +45,20 @@ const ScopeFileSchema = z.strictObject({
   otherSpeciesTerms: WordLists.optional(),
   /** Words of animal breeding never said of people ("in heat", "trächtig"): out of scope by rule. */
   animalBreedingTerms: WordLists.optional(),
+  /**
+   * The little words that make an animal the one whose reproduction a question is about (see
+   * `governedByAnimal`): folded, all languages in one list each.
+   */
+  animalGovernance: z
+    .strictObject({
+      prepositions: z.array(z.string().min(1)),
+      determiners: z.array(z.string().min(1)),
+      owners: z.array(z.string().min(1)),
+      verbs: z.array(z.string().min(1)),
+      /** Words of the species list that name people or places, never the subject of a question. */
+      notGoverning: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
   /**
    * People other than the couple (a parent, a child, a boss), matched as whole words: a signal for
    * the learned classifier that the question may be about someone else's health.
@@ -156,6 +171,48 @@ export function compileScopeGuard(
     }
   }
   const t = file.coverage;
+  const gov = file.animalGovernance;
+  const fold = (words: readonly string[] = []): ReadonlySet<string> =>
+    new Set(words.flatMap((w) => foldTokens(w)));
+  const prepositions = fold(gov?.prepositions);
+  const determiners = fold(gov?.determiners);
+  const owners = fold(gov?.owners);
+  const verbs = fold(gov?.verbs);
+  const notGoverning = fold(gov?.notGoverning);
+  /**
+   * An animal the reproductive words are said OF, by the question's grammar: its possessive ("my cat's
+   * pregnancy", "a dog's pregnancy"), the noun after a preposition that follows a reproductive word or
+   * term ("the normal sperm count of a bull", "IVF in cattle", "el embarazo de una perra", "la
+   * fertilité des sols"), or the subject of a verb followed by one ("my dog is pregnant", "ma chienne
+   * est enceinte", "meine Hündin ist schwanger"). An animal named beside the couple's care ("can I
+   * walk the dog after my transfer?", "cleaning the cat litter during IVF") is none of these. Added
+   * 2026-11-26 (ninth session): "what is the normal sperm count of a bull?" and "our cat is
+   * pregnant, how many weeks until the kittens arrive?" were answered; of about 4,500 labelled
+   * questions outside the held-out part, the patterns find 16 off-topic ones and no other.
+   */
+  const governedByAnimal = (
+    q: UnderstoodQuestion,
+    animals: readonly PhraseMatch[],
+    reproductive: ReadonlyArray<{ start: number; end: number }>,
+  ): boolean => {
+    if (!gov || animals.length === 0) return false;
+    const tokens = q.tokens;
+    const care = new Set<number>();
+    for (const r of [...q.terms, ...reproductive]) for (let k = r.start; k < r.end; k++) care.add(k);
+    const careWithin = (from: number, to: number): boolean => {
+      for (let k = Math.max(0, from); k <= Math.min(tokens.length - 1, to); k++) if (care.has(k)) return true;
+      return false;
+    };
+    return animals.some((m) => {
+      if (notGoverning.has(tokens[m.start] ?? '')) return false;
+      // "cat's pregnancy": folded, the possessive is a token "s" after the animal.
+      if (tokens[m.end] === 's' && careWithin(m.end + 1, m.end + 2)) return true;
+      let k = m.start - 1;
+      if (determiners.has(tokens[k] ?? '')) k--;
+      if (prepositions.has(tokens[k] ?? '') && careWithin(k - 3, k - 1)) return true;
+      return owners.has(tokens[m.start - 1] ?? '') && verbs.has(tokens[m.end] ?? '') && careWithin(m.end + 1, m.end + 3);
+    });
+  };
   return {
     thresholds: t,
     careTerms: (ids) => ids.filter((id) => !general.has(id) && !neutral.has(id) && !ambiguous.has(id)),
@@ -170,10 +227,10 @@ export function compileScopeGuard(
         (id) => !neutral.has(id) && !general.has(id),
       );
       const specific = [...new Set([...terms.filter((x) => !general.has(x.id)).map((x) => x.id), ...apart])];
-      const strongHits = [
-        ...strong.match(q.tokens).map((m) => m.phrase),
-        ...exact.match(q.tokens).map((m) => m.synonym),
-      ];
+      const strongMatches = strong.match(q.tokens);
+      const exactMatches = exact.match(q.tokens);
+      const speciesMatches = species.match(q.tokens, { compounds: false });
+      const strongHits = [...strongMatches.map((m) => m.phrase), ...exactMatches.map((m) => m.synonym)];
       const weakHits = weak.match(q.tokens).map((m) => m.phrase);
       const generalHits = [...new Set(terms.filter((x) => general.has(x.id)).map((x) => x.id))];
       const counts = {
@@ -183,7 +240,7 @@ export function compileScopeGuard(
         weakWords: weakHits.length,
         generalConcepts: generalHits.length,
         // Whole words only: German compounds would find "Garten" in "Kindergarten".
-        otherSpecies: new Set(species.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
+        otherSpecies: new Set(speciesMatches.map((m) => m.synonym)).size,
         animalBreeding: new Set(breeding.match(q.tokens, { compounds: false }).map((m) => m.synonym)).size,
         otherPerson: 0,
         otherHealth: 0,
@@ -202,7 +259,9 @@ export function compileScopeGuard(
       // names insemination); the breeding words count among the species words, so another is needed.
       // Breeding words without an animal ("is mating every other day enough to get pregnant?") are
       // only the rule's signal to the classifier, below.
-      const aboutAnimal = counts.animalBreeding > 0 && counts.otherSpecies > counts.animalBreeding;
+      const aboutAnimal =
+        (counts.animalBreeding > 0 && counts.otherSpecies > counts.animalBreeding) ||
+        governedByAnimal(q, speciesMatches, [...strongMatches, ...exactMatches]);
       const out = (inScope: boolean, reason: string, signals: string[]): ScopeDecision => ({
         inScope,
         reason,
