@@ -9,6 +9,11 @@ describe('quantitative questions', () => {
     ['What AMH level is too low?', 'level'],
     ['What are the chances of twins?', 'chance'],
     ['How many embryos should be transferred?', 'count'],
+    // "Number" as the value asked for; "the number of" counts, "the maximum number" is not a value.
+    ['What AMH number means low ovarian reserve?', 'level'],
+    ['day 21 progesterone came back 8.5 ng/ml. what number actually confirms i ovulated?', 'level'],
+    ['What number of embryos should be put back?', 'count'],
+    ['What is the maximum number a clinic should put back at 41?', null],
     ['Combien d’embryons faut-il transférer ?', 'count'],
     ['كم جرعة حمض الفوليك إذا عندي سكري؟', 'dose'],
     ['كم تكلفة أطفال الأنابيب؟', 'cost'],

@@ -488,6 +488,28 @@ function withGermanHeads(clause: string): string {
 const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
 
 /**
+ * "Number" as the value itself, not a count: "what AMH number counts as low?", "what progesterone
+ * number confirms ovulation?", "¿qué cifra…?" — but not "the number of embryos" (a count, after
+ * which comes "of", "de", "d'", "von"). Added 2026-11-26 (ninth session): every labelled question
+ * outside the held-out part asking so is unanswerable (a threshold the bank does not give), and it
+ * was answered from the entry naming the test.
+ */
+const NUMBER_WORDS = new Set(['number', 'chiffre', 'cifra', 'numero', 'zahl', 'رقم']);
+const COUNT_LINKS = new Set(['of', 'de', 'd', 'des', 'du', 'del', 'von', 'der', 'da', 'do', 'dos', 'das']);
+const WHICH = new Set(['what', 'which', 'quel', 'quelle', 'que', 'qual', 'welche', 'welcher', 'welches']);
+/** Words between "what" and "number" that make it a count or a number already given ("the maximum number", "that number"). */
+const NOT_A_VALUE = new Set(['is', 's', 'the', 'a', 'that', 'this', 'maximum', 'minimum', 'max', 'min', 'total', 'best', 'right', 'ideal', 'same', 'el', 'le', 'la', 'o', 'der', 'die', 'das']);
+function asksForANumber(words: readonly string[]): boolean {
+  return words.some(
+    (w, i) =>
+      NUMBER_WORDS.has(w) &&
+      !COUNT_LINKS.has(words[i + 1] ?? '') &&
+      (WHICH.has(words[i - 1] ?? '') ||
+        (WHICH.has(words[i - 2] ?? '') && !NOT_A_VALUE.has(words[i - 1] ?? ''))),
+  );
+}
+
+/**
  * The kind of number the question asks for, or null for a non-quantitative question. `folded` is
  * the question folded (foldText), punctuation kept: clauses are read one at a time. `language` is
  * the question's (German compounds are read by their head noun in German only).
@@ -506,7 +528,7 @@ export function quantityAsked(folded: string, language?: string): QuantityKind |
       const words = clauseWords[i]!;
       if (
         kind === 'level' &&
-        words.some((w) => LEVEL_WORDS.has(w)) &&
+        (words.some((w) => LEVEL_WORDS.has(w)) || asksForANumber(words)) &&
         words.some((w) => QUESTION_WORDS.has(w))
       )
         return 'level';
