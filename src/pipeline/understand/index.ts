@@ -158,8 +158,22 @@ export interface UnderstandDeps {
   glossary?: Glossary;
 }
 
+// Stems of question words, remembered (questions reuse a small vocabulary); bounded, so that a stream
+// of novel words cannot grow it without limit.
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
 /** An English word's stem for matching inflected names: letters only, longer than three. */
-const stemForMatching = (t: string): string => (t.length > 3 && /^[a-z]+$/.test(t) ? porter2(t) : t);
+function stemForMatching(t: string): string {
+  if (t.length <= 3) return t;
+  let s = stemCache.get(t);
+  if (s === undefined) {
+    s = /^[a-z]+$/.test(t) ? porter2(t) : t;
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(t, s);
+  }
+  return s;
+}
 
 // The English names of two words or more, each word stemmed; built once per vocabulary.
 const stemmedNames = new WeakMap<Vocabulary, PhraseMatcher>();
