@@ -8,7 +8,7 @@
  * languages), validation sets until 2026-11-26 and training-only since (`train-val-5.jsonl` …
  * `train-val-9.jsonl`, decision 0009); the tenth to thirteenth writers' files, likewise moved to
  * training (`train-val-10.jsonl` … `train-val-13.jsonl`, seventh session of 2026-11-26); and the
- * later writers' validation files (`candidates/validation-14.jsonl` … `candidates/validation-17.jsonl`).
+ * later writers' validation files (`candidates/validation-14.jsonl` … `candidates/validation-18.jsonl`).
  * Every line is `split: "fit"`.
  *
  * The counts tables in README-extra.md are computed here. To rewrite them:
@@ -186,6 +186,14 @@ const FILES = [
     file: 'candidates/validation-17.jsonl',
     prefix: 'cq',
     block: 'writer-17-counts',
+    ...SIX_LANGUAGE_COUNTS,
+  },
+  {
+    // An eighteenth writer, during the ninth session of 2026-11-26: not run at all, kept as the next
+    // session's clean measure (the seventeenth was run at that session's start and end).
+    file: 'candidates/validation-18.jsonl',
+    prefix: 'cr',
+    block: 'writer-18-counts',
     ...SIX_LANGUAGE_COUNTS,
   },
 ] as const;
