@@ -210,7 +210,11 @@ export function compileScopeGuard(
       let k = m.start - 1;
       if (determiners.has(tokens[k] ?? '')) k--;
       if (prepositions.has(tokens[k] ?? '') && careWithin(k - 3, k - 1)) return true;
-      return owners.has(tokens[m.start - 1] ?? '') && verbs.has(tokens[m.end] ?? '') && careWithin(m.end + 1, m.end + 3);
+      return (
+        owners.has(tokens[m.start - 1] ?? '') &&
+        verbs.has(tokens[m.end] ?? '') &&
+        careWithin(m.end + 1, m.end + 3)
+      );
     });
   };
   return {

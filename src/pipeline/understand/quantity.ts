@@ -498,7 +498,30 @@ const NUMBER_WORDS = new Set(['number', 'chiffre', 'cifra', 'numero', 'zahl', 'Ø
 const COUNT_LINKS = new Set(['of', 'de', 'd', 'des', 'du', 'del', 'von', 'der', 'da', 'do', 'dos', 'das']);
 const WHICH = new Set(['what', 'which', 'quel', 'quelle', 'que', 'qual', 'welche', 'welcher', 'welches']);
 /** Words between "what" and "number" that make it a count or a number already given ("the maximum number", "that number"). */
-const NOT_A_VALUE = new Set(['is', 's', 'the', 'a', 'that', 'this', 'maximum', 'minimum', 'max', 'min', 'total', 'best', 'right', 'ideal', 'same', 'el', 'le', 'la', 'o', 'der', 'die', 'das']);
+const NOT_A_VALUE = new Set([
+  'is',
+  's',
+  'the',
+  'a',
+  'that',
+  'this',
+  'maximum',
+  'minimum',
+  'max',
+  'min',
+  'total',
+  'best',
+  'right',
+  'ideal',
+  'same',
+  'el',
+  'le',
+  'la',
+  'o',
+  'der',
+  'die',
+  'das',
+]);
 function asksForANumber(words: readonly string[]): boolean {
   return words.some(
     (w, i) =>
