@@ -741,8 +741,7 @@ export function guardSignals(
     c.otherSpecies === 0 &&
     c.otherPerson === 0 &&
     c.otherHealth === 0;
-  const decisive =
-    scope.decisive || profileContext || (statedCare.length > 0 && scope.counts.otherSpecies === 0);
+  const decisive = scope.decisive || profileContext || (statedCare.length > 0 && c.otherSpecies === 0);
   const inScope = lg
     ? !scope.aboutAnimal && (decisive || pInScope! >= lg.scopeThreshold)
     : scope.inScope || (decisive && !scope.aboutAnimal);

@@ -39,8 +39,9 @@ const ScopeFileSchema = z.strictObject({
   /**
    * Animals, livestock, pets, plants and gardens, matched as whole words: reproductive words about
    * another species ("our cat is pregnant", "when to inseminate the cow") are out of scope. A signal
-   * for the learned classifier, not a rule: "we have two cats — is toxoplasmosis a risk while
-   * trying?" is a couple's question.
+   * for the learned classifier, and a rule only where breeding words or the question's grammar
+   * (`animalGovernance`) make the animal the one asked about: "we have two cats — is toxoplasmosis a
+   * risk while trying?" is a couple's question.
    */
   otherSpeciesTerms: WordLists.optional(),
   /** Words of animal breeding never said of people ("in heat", "trächtig"): out of scope by rule. */
@@ -86,8 +87,9 @@ export interface ScopeDecision {
    */
   decisive: boolean;
   /**
-   * A word of animal breeding beside an animal: out of scope whatever a classifier says (never true
-   * with `decisive`, which needs no animal word).
+   * A word of animal breeding beside an animal, or an animal the reproductive words are said of
+   * (`governedByAnimal`): out of scope whatever a classifier says (never true with `decisive`, which
+   * needs no animal word).
    */
   aboutAnimal: boolean;
   /** Counts behind the decision (features of the learned scope classifier). */
@@ -187,8 +189,9 @@ export function compileScopeGuard(
    * est enceinte", "meine Hündin ist schwanger"). An animal named beside the couple's care ("can I
    * walk the dog after my transfer?", "cleaning the cat litter during IVF") is none of these. Added
    * 2026-11-26 (ninth session): "what is the normal sperm count of a bull?" and "our cat is
-   * pregnant, how many weeks until the kittens arrive?" were answered; of about 4,500 labelled
-   * questions outside the held-out part, the patterns find 16 off-topic ones and no other.
+   * pregnant, how many weeks until the kittens arrive?" were answered. Of about 5,500 labelled
+   * questions outside the held-out part (guard rows, question sets, the read rephrasings), this and
+   * the breeding-word rule find 33, every one off-topic.
    */
   const governedByAnimal = (
     q: UnderstoodQuestion,

@@ -272,26 +272,24 @@ export function understandQuestion(asked: string, deps: UnderstandDeps): Underst
     const list = t.negated ? negatedConcepts : concepts;
     if (!list.includes(t.id)) list.push(t.id);
   }
-  // Two-word names said with words between ("my tubes are blocked", "prolactin came back high"):
-  // concepts of the question, not terms (no span of their own). Not in Arabic, whose light stems are
-  // short and ambiguous ("دور" … "هرم" is not FET preparation).
-  if (language !== 'ar') {
-    const apart = deps.vocabulary.matcher
-      .matchSeparated(tokens, { maxGap: SEPARATED_MAX_GAP, clauseStarts: breaks, contiguous: found })
-      .filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
-    for (const m of apart) {
-      const list = deps.negation.isNegated(tokens, m.start, breaks) ? negatedConcepts : concepts;
-      if (!concepts.includes(m.id) && !negatedConcepts.includes(m.id)) list.push(m.id);
-    }
-  }
-  // In English, a name said in another inflection or order than the terminology lists it ("preserving
-  // fertility", "frozen transfers", "pregnancy losses", "putting back two"): see inflectedConcepts.
-  if (language === 'en') {
-    for (const m of inflectedConcepts(tokens, deps.vocabulary, found)) {
-      if (deps.vocabulary.notInEnglish.has(m.synonym)) continue;
-      const list = deps.negation.isNegated(tokens, m.start, breaks) ? negatedConcepts : concepts;
-      if (!concepts.includes(m.id) && !negatedConcepts.includes(m.id)) list.push(m.id);
-    }
+  // Concepts of the question that are not terms (no span of their own): two-word names said with
+  // words between ("my tubes are blocked", "prolactin came back high"), not in Arabic, whose light
+  // stems are short and ambiguous ("دور" … "هرم" is not FET preparation); and in English, names said
+  // in another inflection or order than the terminology lists them ("preserving fertility", "frozen
+  // transfers", "putting back two": see inflectedConcepts).
+  const unlisted = [
+    ...(language === 'ar'
+      ? []
+      : deps.vocabulary.matcher.matchSeparated(tokens, {
+          maxGap: SEPARATED_MAX_GAP,
+          clauseStarts: breaks,
+          contiguous: found,
+        })),
+    ...(language === 'en' ? inflectedConcepts(tokens, deps.vocabulary, found) : []),
+  ].filter((m) => foreign || !deps.vocabulary.notInEnglish.has(m.synonym));
+  for (const m of unlisted) {
+    const list = deps.negation.isNegated(tokens, m.start, breaks) ? negatedConcepts : concepts;
+    if (!concepts.includes(m.id) && !negatedConcepts.includes(m.id)) list.push(m.id);
   }
   // "What counts as infertility?" is searched as "infertility": see definitionFrameWords.
   const definition = readDefinition(scan.cleaned);

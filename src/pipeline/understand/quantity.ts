@@ -490,9 +490,11 @@ const CLAUSE_END = /[!?;\u061f\n]+|\.+(?=\s|$)/u;
 /**
  * "Number" as the value itself, not a count: "what AMH number counts as low?", "what progesterone
  * number confirms ovulation?", "¿qué cifra…?" — but not "the number of embryos" (a count, after
- * which comes "of", "de", "d'", "von"). Added 2026-11-26 (ninth session): every labelled question
- * outside the held-out part asking so is unanswerable (a threshold the bank does not give), and it
- * was answered from the entry naming the test.
+ * which comes "of", "de", "d'", "von"). Added 2026-11-26 (ninth session): of the seven labelled
+ * questions outside the held-out part asking so, five are unanswerable (a threshold the bank does not
+ * give: "what number means I ovulated?"), which the entry naming the test could seem to answer; the two
+ * answerable ones (the WHO's obesity BMI, a TSH target before IVF) are answered from entries that
+ * give the number with its unit.
  */
 const NUMBER_WORDS = new Set(['number', 'chiffre', 'cifra', 'numero', 'zahl', 'رقم']);
 const COUNT_LINKS = new Set(['of', 'de', 'd', 'des', 'du', 'del', 'von', 'der', 'da', 'do', 'dos', 'das']);
